@@ -1,0 +1,30 @@
+"""Who may do what with competitions. Every permission check of this app lives here."""
+
+from django.shortcuts import get_object_or_404
+
+from competitions.models import Competition
+
+
+def is_committee(user, competition=None) -> bool:
+    """A superuser runs every competition; a committee member runs the ones they are a member of."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    members = user.committee_roles.all()
+    if competition is not None:
+        members = members.filter(competition=competition)
+    return members.exists()
+
+
+def committee_competitions(user):
+    if not user.is_authenticated:
+        return Competition.objects.none()
+    if user.is_superuser:
+        return Competition.objects.all()
+    return Competition.objects.filter(committee__user=user).distinct()
+
+
+def get_competition_for_committee(user, **lookup) -> Competition:
+    """The competition the user runs, or 404 for anyone else (outsiders must not learn it exists)."""
+    return get_object_or_404(committee_competitions(user), **lookup)

@@ -1,0 +1,95 @@
+"""Role fixtures shared by every app's tests: one competition and a person in each role."""
+
+import pytest
+
+from tests import factories as f
+
+
+@pytest.fixture
+def competition(db):
+    return f.CompetitionFactory(slug="kolabik-uji", name="Kolabik Uji")
+
+
+@pytest.fixture
+def region(db):
+    return f.RegionFactory(name="Kota Pasuruan", kind="city")
+
+
+@pytest.fixture
+def other_region(db):
+    return f.RegionFactory(name="Kota Probolinggo", kind="city")
+
+
+@pytest.fixture
+def committee(competition):
+    return f.CommitteeMemberFactory(competition=competition, user=f.UserFactory(username="panitia")).user
+
+
+@pytest.fixture
+def local_admin(region):
+    return f.LocalAdminFactory(user=f.UserFactory(username="admin_lokal"), region=region).user
+
+
+@pytest.fixture
+def agency(region, local_admin):
+    return f.AgencyFactory(name="Dinas Kesehatan", region=region, local_admin=local_admin.local_admin)
+
+
+@pytest.fixture
+def other_agency(other_region):
+    return f.AgencyFactory(name="Dinas Pendidikan Probolinggo", region=other_region)
+
+
+@pytest.fixture
+def agency_member(agency):
+    return f.AgencyMembershipFactory(agency=agency, user=f.UserFactory(username="anggota")).user
+
+
+@pytest.fixture
+def other_agency_member(other_agency):
+    return f.AgencyMembershipFactory(agency=other_agency, user=f.UserFactory(username="anggota_lain")).user
+
+
+@pytest.fixture
+def proposal_stage(competition):
+    return f.StageFactory(competition=competition, order=3, kind="proposal", name="Evaluasi Proposal")
+
+
+@pytest.fixture
+def judge(proposal_stage):
+    return f.PanelMemberFactory(stage=proposal_stage, judge=f.UserFactory(username="juri")).judge
+
+
+@pytest.fixture
+def conflicted_judge(proposal_stage, agency):
+    from judging.models import Conflict
+
+    user = f.UserFactory(username="juri_konflik")
+    f.PanelMemberFactory(stage=proposal_stage, judge=user, agency=agency)
+    Conflict.objects.create(
+        competition=proposal_stage.competition, judge=user, agency=agency, reason="Pernah bekerja di sini"
+    )
+    return user
+
+
+@pytest.fixture
+def anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+@pytest.fixture
+def live_worker(transactional_db, settings):
+    """A real Celery worker over Redis, reading and writing the test database (PostgreSQL)."""
+    from tests.services import WorkerProcess, database_url_of_test_db, require_broker, require_postgres
+
+    require_postgres()
+    require_broker()
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        from kovablik.celery import app
+
+        app.conf.task_always_eager = False
+    worker = WorkerProcess(database_url_of_test_db()).start()
+    yield worker
+    worker.stop()
