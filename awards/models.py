@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from awards.enums import CertificateKind, JobKind, JobStatus, Place
+from awards.enums import CertificateKind, ItemStatus, JobKind, JobStatus, Place
 from competitions.enums import ShortlistRule
 from competitions.models import Category, Competition, Stage
 from submissions.models import Innovation
@@ -24,6 +25,8 @@ class ShortlistSnapshot(models.Model):
     )
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
     objections_until = models.DateTimeField(_("objections accepted until"), null=True, blank=True)
+    # When the listed innovations were moved into the next stage (at once, or after the objection window).
+    advanced_at = models.DateTimeField(_("moved to the next stage"), null=True, blank=True)
 
     class Meta:
         ordering = ["stage", "-published_at"]
@@ -38,6 +41,13 @@ class ShortlistSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.stage} @ {self.published_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_current(self):
+        return not hasattr(self, "superseded_by")
+
+    def objections_open(self, at=None):
+        return bool(self.objections_until and (at or timezone.now()) < self.objections_until)
 
 
 class ShortlistRow(models.Model):
@@ -192,3 +202,84 @@ class GenerationJob(models.Model):
     @property
     def percent(self):
         return 100 if not self.total else round(100 * self.done / self.total)
+
+
+class Objection(models.Model):
+    """A public objection (sanggahan) to a published shortlist, filed during its objection window."""
+
+    snapshot = models.ForeignKey(ShortlistSnapshot, on_delete=models.PROTECT, related_name="objections")
+    innovation = models.ForeignKey(
+        Innovation, verbose_name=_("innovation"), on_delete=models.PROTECT, related_name="objections"
+    )
+    name = models.CharField(_("your name"), max_length=150)
+    email = models.EmailField(_("your e-mail"))
+    reason = models.TextField(_("reason for the objection"))
+    filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    answer = models.TextField(_("committee's answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["filed_at"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="objection_has_reason"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | ~Q(answer=""), name="objection_answer_has_text"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.innovation}"
+
+
+class WinnersRelease(models.Model):
+    """The moment the committee made a competition's winners public; before it, awards stay private."""
+
+    competition = models.OneToOneField(Competition, on_delete=models.CASCADE, related_name="winners_release")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(_("published"))
+
+    class Meta:
+        verbose_name = _("winners publication")
+        verbose_name_plural = _("winners publications")
+
+    def __str__(self):
+        return f"{self.competition} @ {self.published_at:%Y-%m-%d %H:%M}"
+
+
+class SerialCounter(models.Model):
+    """The last serial number given per competition and certificate kind; locked while allocating."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=CertificateKind.choices)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["competition", "kind"], name="serial_counter_unique")]
+
+    def __str__(self):
+        return f"{self.competition_id}/{self.kind}: {self.last}"
+
+
+class JobItem(models.Model):
+    """One file of a batch job; its own row so a retried or redelivered task knows what is left to do."""
+
+    job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, related_name="items")
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="job_items")
+    status = models.CharField(_("status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["job", "pk"]
+        verbose_name = _("job item")
+        verbose_name_plural = _("job items")
+        constraints = [models.UniqueConstraint(fields=["job", "certificate"], name="job_item_unique")]
+
+    def __str__(self):
+        return f"{self.job_id}/{self.certificate_id}: {self.status}"
