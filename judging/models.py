@@ -130,6 +130,10 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    # A released assignment (conflict declared, judge withdrawn, manual removal) stays for the audit trail but no
+    # longer shows in the judge's queue nor counts in the ranking.
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+    released_reason = models.CharField(_("reason for release"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
