@@ -1,0 +1,1 @@
+"""Views of the awards app: public results and verification, the committee's tools, the ceremony."""
