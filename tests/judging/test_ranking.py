@@ -4,6 +4,7 @@ import datetime
 import math
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 import pytest
 from django.db import transaction
@@ -21,9 +22,9 @@ METHODS = ["mean", "median", "trimmed", "zscore"]
 @st.composite
 def scenarios(draw):
     criteria = draw(
-        st.lists(
-            st.tuples(st.integers(0, 3), st.sampled_from([2, 4, 10, 100])), min_size=1, max_size=3
-        ).filter(lambda cs: sum(w for w, _ in cs) > 0)
+        st.lists(st.tuples(st.integers(0, 3), st.sampled_from([2, 4, 10, 100])), min_size=1, max_size=3).filter(
+            lambda cs: sum(w for w, _ in cs) > 0
+        )
     )
     n_innovations = draw(st.integers(1, 6))
     n_judges = draw(st.integers(1, 3))
@@ -54,7 +55,7 @@ def expected_ranking(sc, base):
     crit = sc["criteria"]
     weight_sum = sum(w for w, _ in crit)
     totals = {
-        key: round4(Fraction(sum(Fraction(w) * s / m for (w, m), s in zip(crit, values, strict=True))) / weight_sum * 100)
+        key: round4(sum(Fraction(w) * s / m for (w, m), s in zip(crit, values, strict=True)) / weight_sum * 100)
         for key, values in sc["sheets"].items()
     }
     zscore = {}
@@ -63,7 +64,7 @@ def expected_ranking(sc, base):
         pm = sum(all_totals) / len(all_totals)
         psd = math.sqrt(sum((t - pm) ** 2 for t in all_totals) / len(all_totals))
         per_judge = {}
-        for (i, j), t in totals.items():
+        for (_i, j), t in totals.items():
             per_judge.setdefault(j, []).append(float(t))
         stats = {}
         for j, ts in per_judge.items():
@@ -109,7 +110,9 @@ def expected_ranking(sc, base):
 
 
 @pytest.mark.django_db
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(sc=scenarios())
 @example(  # an exact tie (33.3333...) broken by the heavier second criterion, against the earlier submission
     sc={
@@ -164,6 +167,6 @@ def test_rank_stage_matches_independent_computation(sc):
             for _, value in expected
         ]
     # A tie note appears exactly where the score equals the one above.
-    for above, this in zip(ranked, ranked[1:], strict=False):
+    for above, this in pairwise(ranked):
         tied = this.exact_score is not None and this.exact_score == above.exact_score
         assert bool(this.tie_break) == tied
