@@ -1,9 +1,9 @@
 """Reusable querysets and annotations for agencies and innovations."""
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
 from submissions.enums import InnovationStatus
-from submissions.models import Innovation
+from submissions.models import EndorsementDecision, Innovation, ScreeningDecision
 
 
 def status_counts(competition) -> list[tuple[str, str, int]]:
@@ -12,3 +12,30 @@ def status_counts(competition) -> list[tuple[str, str, int]]:
         Innovation.objects.filter(competition=competition).values_list("status").annotate(n=Count("pk")).order_by()
     )
     return [(value, label, counts.get(value, 0)) for value, label in InnovationStatus.choices]
+
+
+def with_latest_decisions(queryset):
+    """Annotate the newest screening reason/outcome and the newest endorsement comment, in one query."""
+    screening = ScreeningDecision.objects.filter(innovation=OuterRef("pk")).order_by("-decided_at", "-pk")
+    endorsement = EndorsementDecision.objects.filter(innovation=OuterRef("pk")).order_by("-decided_at", "-pk")
+    return queryset.annotate(
+        screening_outcome=Subquery(screening.values("outcome")[:1]),
+        screening_reason=Subquery(screening.values("reason")[:1]),
+        screening_at=Subquery(screening.values("decided_at")[:1]),
+        endorsement_outcome=Subquery(endorsement.values("outcome")[:1]),
+        endorsement_comment=Subquery(endorsement.values("comment")[:1]),
+        endorsement_at=Subquery(endorsement.values("decided_at")[:1]),
+    )
+
+
+def waiting_for_endorsement(queryset):
+    """Entries that wait for a local admin, the longest-waiting first."""
+    return (
+        queryset.filter(status=InnovationStatus.SUBMITTED, competition__uses_endorsement=True)
+        .select_related("agency__region", "agency__local_admin__user", "competition", "category")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def attachment_counts(queryset):
+    return queryset.annotate(n_attachments=Count("attachments", distinct=True))

@@ -1,0 +1,50 @@
+from submissions.views.agency import (
+    autosave,
+    dashboard,
+    delete_attachment,
+    download_attachment,
+    edit_innovation,
+    innovation_detail,
+    receipt,
+    start_innovation,
+    upload_attachment,
+    withdraw,
+)
+from submissions.views.chain import endorse, endorsement_waiting, local_admin_dashboard, remind
+from submissions.views.directory import (
+    AcceptInvitationView,
+    agency_create,
+    agency_edit,
+    agency_import,
+    agency_invite,
+    agency_list,
+    invitation_done,
+)
+from submissions.views.screening import screening_bulk, screening_decide, screening_queue
+
+__all__ = [
+    "AcceptInvitationView",
+    "agency_create",
+    "agency_edit",
+    "agency_import",
+    "agency_invite",
+    "agency_list",
+    "autosave",
+    "dashboard",
+    "delete_attachment",
+    "download_attachment",
+    "edit_innovation",
+    "endorse",
+    "endorsement_waiting",
+    "innovation_detail",
+    "invitation_done",
+    "local_admin_dashboard",
+    "receipt",
+    "remind",
+    "screening_bulk",
+    "screening_decide",
+    "screening_queue",
+    "start_innovation",
+    "upload_attachment",
+    "withdraw",
+]

@@ -1,0 +1,280 @@
+"""Pages of agency members: dashboard, the proposal form with autosave, attachments, submit, receipt, withdrawal."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import DateTimeField, OuterRef, Q, Subquery
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import select_template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from competitions.enums import StageKind
+from competitions.models import Competition, Stage
+from submissions import eligibility, queries, rules, services, timeline
+from submissions.enums import InnovationStatus
+from submissions.forms import AttachmentForm, ProposalForm, StartInnovationForm
+from submissions.models import Innovation
+from submissions.validators import JPEG, PNG
+
+AWARDS_BADGES = "awards/_innovation_badges.html"
+LOCKED = gettext_lazy("This entry has been submitted and is locked; it can be edited only if it is returned.")
+
+
+def optional_template(name):
+    """The awards app may add badges (shortlisted, winner) to our pages; we may not import it, only include it."""
+    try:
+        select_template([name])
+    except Exception:  # TemplateDoesNotExist until the awards app provides it
+        return None
+    return name
+
+
+def open_competitions(at=None):
+    at = at or timezone.now()
+    open_stage = Stage.objects.filter(kind=StageKind.SUBMISSION).filter(
+        Q(opens_at__isnull=True) | Q(opens_at__lte=at), Q(closes_at__isnull=True) | Q(closes_at__gt=at)
+    )
+    return Competition.objects.filter(pk__in=open_stage.values("competition_id")).order_by("-year", "name")
+
+
+def _deadline_subquery():
+    stage = Stage.objects.filter(competition=OuterRef("competition_id"), kind=StageKind.SUBMISSION).order_by("order")
+    return Subquery(stage.values("closes_at")[:1], output_field=DateTimeField())
+
+
+@login_required
+def dashboard(request):
+    if not rules.is_agency_member(request.user):
+        raise Http404
+    agencies = list(rules.user_agencies(request.user))
+    innovations = list(
+        queries.with_latest_decisions(rules.own_innovations(request.user))
+        .select_related("competition", "category", "group", "agency", "stage_reached")
+        .annotate(deadline=_deadline_subquery())
+        .order_by("-competition__year", "competition__name", "title")
+    )
+    for innovation in innovations:
+        innovation.steps = timeline.steps(innovation)
+        innovation.next_action = timeline.next_action(innovation)
+        innovation.editable = innovation.status in rules.EDITABLE
+    return render(
+        request,
+        "submissions/dashboard.html",
+        {
+            "agencies": agencies,
+            "innovations": innovations,
+            "competitions": list(open_competitions()),
+            "badges_template": optional_template(AWARDS_BADGES),
+        },
+    )
+
+
+@login_required
+def start_innovation(request, slug):
+    if not rules.is_agency_member(request.user):
+        raise Http404
+    competition = get_object_or_404(open_competitions(), slug=slug)
+    form = StartInnovationForm(
+        request.POST or None, competition=competition, agencies=rules.user_agencies(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        innovation = services.create_innovation(competition=competition, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Draft created. Fill in the sections; your text is saved as you type."))
+        return redirect("submissions:edit", pk=innovation.pk)
+    return render(request, "submissions/start.html", {"competition": competition, "form": form})
+
+
+@login_required
+def innovation_detail(request, pk):
+    innovation = rules.get_visible_innovation(
+        request.user,
+        pk,
+        queries.with_latest_decisions(Innovation.objects.all()).select_related(
+            "competition", "agency", "category", "group", "stage_reached"
+        ),
+    )
+    answers = innovation.answers.select_related("question").order_by("question__order")
+    return render(
+        request,
+        "submissions/innovation_detail.html",
+        {
+            "innovation": innovation,
+            "answers": answers,
+            "attachments": innovation.attachments.select_related("requirement"),
+            "steps": timeline.steps(innovation),
+            "next_action": timeline.next_action(innovation),
+            "endorsements": innovation.endorsements.select_related("decided_by"),
+            "screenings": innovation.screenings.all(),
+            "can_edit": rules.can_edit(request.user, innovation),
+            "can_withdraw": rules.can_withdraw(request.user, innovation),
+            "can_endorse": rules.can_endorse(request.user, innovation)
+            and innovation.status == InnovationStatus.SUBMITTED,
+            "can_screen": rules.can_screen(request.user, innovation),
+            "badges_template": optional_template(AWARDS_BADGES),
+        },
+    )
+
+
+def _proposal_form(request, innovation, data=None):
+    questions = list(innovation.group.questions.order_by("order"))
+    answers = dict(innovation.answers.values_list("question_id", "text"))
+    return ProposalForm(data, innovation=innovation, questions=questions, answers=answers)
+
+
+def _edit_context(innovation, form, attachment_form=None):
+    requirements = list(innovation.competition.attachment_kinds.order_by("order"))
+    attachments = list(innovation.attachments.select_related("requirement"))
+    for requirement in requirements:
+        requirement.files = [a for a in attachments if a.requirement_id == requirement.pk]
+    stage = eligibility.first_stage(innovation.competition, StageKind.SUBMISSION)
+    return {
+        "innovation": innovation,
+        "form": form,
+        "attachment_form": attachment_form or AttachmentForm(innovation=innovation),
+        "requirements": requirements,
+        "image_types": (JPEG, PNG),
+        "similar": eligibility.similar_titles(innovation),
+        "deadline": stage.closes_at if stage else None,
+        "saved_at": innovation.updated_at,
+    }
+
+
+@login_required
+def edit_innovation(request, pk):
+    innovation = rules.get_own_innovation(request.user, pk)
+    if innovation.status not in rules.EDITABLE:
+        messages.info(request, LOCKED)
+        return redirect(innovation)
+    form = _proposal_form(request, innovation, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        form.is_valid()
+        innovation = services.save_draft(
+            innovation=innovation, header=form.valid_header(), answers=form.valid_answers(), actor=request.user
+        )
+        if request.POST.get("action") == "submit" and not form.errors:
+            try:
+                services.submit(innovation=innovation, actor=request.user)
+            except services.Refused as refused:
+                form.add_problems(refused.problems)
+            else:
+                messages.success(request, _("Your entry has been submitted. A receipt has been sent by e-mail."))
+                return redirect("submissions:receipt", pk=innovation.pk)
+        if not form.has_problems():
+            messages.success(request, _("Draft saved."))
+            return redirect("submissions:edit", pk=innovation.pk)
+        status = 400 if request.POST.get("action") != "submit" else 422
+        form = _rebind(form, innovation)
+    return render(request, "submissions/edit.html", _edit_context(innovation, form), status=status)
+
+
+def _rebind(form, innovation):
+    """Keep the submitted data and errors, but with the freshly saved innovation (for the saved-at time)."""
+    form.innovation = innovation
+    return form
+
+
+@login_required
+@require_POST
+def autosave(request, pk):
+    innovation = rules.get_own_innovation(request.user, pk)
+    if innovation.status not in rules.EDITABLE:
+        return JsonResponse({"saved": False, "message": _("This entry is locked: it has been submitted.")}, status=409)
+    form = _proposal_form(request, innovation, request.POST)
+    form.is_valid()
+    innovation = services.save_draft(
+        innovation=innovation, header=form.valid_header(), answers=form.valid_answers(), actor=request.user
+    )
+    return JsonResponse(
+        {
+            "saved": True,
+            "saved_at": timezone.localtime(innovation.updated_at).strftime("%H:%M:%S"),
+            "errors": {field: [str(e) for e in errors] for field, errors in form.errors.items()},
+        }
+    )
+
+
+@login_required
+def upload_attachment(request, pk):
+    innovation = rules.get_own_innovation(request.user, pk)
+    if innovation.status not in rules.EDITABLE:
+        messages.error(request, LOCKED)
+        return redirect(innovation)
+    if request.method != "POST":
+        return redirect("submissions:edit", pk=innovation.pk)
+    attachment_form = AttachmentForm(request.POST, request.FILES, innovation=innovation)
+    if attachment_form.is_valid():
+        try:
+            services.add_attachment(
+                innovation=innovation,
+                requirement=attachment_form.cleaned_data["requirement"],
+                upload=attachment_form.cleaned_data["file"],
+                content_type=attachment_form.content_type,
+                actor=request.user,
+            )
+        except services.Refused as refused:
+            for problem in refused.problems:
+                attachment_form.add_error("file" if problem.field == "file" else None, problem.message)
+        else:
+            messages.success(request, _("Attachment uploaded."))
+            return redirect(f"{innovation.get_absolute_url()}edit/#attachments")
+    form = _proposal_form(request, innovation)
+    return render(request, "submissions/edit.html", _edit_context(innovation, form, attachment_form), status=400)
+
+
+@login_required
+@require_POST
+def delete_attachment(request, pk):
+    attachment = rules.get_own_attachment(request.user, pk)
+    try:
+        services.remove_attachment(attachment=attachment, actor=request.user)
+    except services.Refused as refused:
+        messages.error(request, refused.problems[0].message)
+        return redirect(attachment.innovation)
+    messages.success(request, _("Attachment removed."))
+    return redirect(f"{attachment.innovation.get_absolute_url()}edit/#attachments")
+
+
+@login_required
+def download_attachment(request, pk):
+    attachment = rules.get_attachment(request.user, pk)
+    inline = request.GET.get("preview") == "1" and attachment.content_type in (JPEG, PNG)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, content_type=attachment.content_type, as_attachment=not inline, filename=attachment.original_name
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def receipt(request, pk):
+    innovation = get_object_or_404(
+        rules.own_innovations(request.user).select_related("competition", "agency", "category", "group"), pk=pk
+    )
+    if not innovation.entry_number:
+        raise Http404
+    return render(request, "submissions/receipt.html", {"innovation": innovation})
+
+
+@login_required
+def withdraw(request, pk):
+    innovation = rules.get_own_innovation(request.user, pk)
+    if not rules.can_withdraw(request.user, innovation):
+        messages.error(request, _("This entry can no longer be withdrawn."))
+        return redirect(innovation)
+    if request.method == "POST":
+        try:
+            services.withdraw(innovation=innovation, actor=request.user)
+        except services.Refused as refused:
+            messages.error(request, refused.problems[0].message)
+        else:
+            messages.success(request, _("The entry has been withdrawn."))
+        return redirect("submissions:dashboard")
+    return render(request, "submissions/withdraw.html", {"innovation": innovation})
