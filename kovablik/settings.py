@@ -5,6 +5,7 @@ media under the project. Production sets DATABASE_URL, CELERY_BROKER_URL, DJANGO
 DJANGO_DEBUG=0 and DJANGO_ALLOWED_HOSTS.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "csp",
+    "axes",
     "kovablik",
     "competitions",
     "submissions",
@@ -53,7 +56,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kovablik.security.PrivilegedSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kovablik.urls"
@@ -94,6 +101,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# The lockout check runs first and refuses a blocked login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "kovablik.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -176,6 +188,38 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# django-csp 4 style. Everything from our own origin only: no inline script or style, no third-party host.
+# img-src allows data: because Bootstrap's CSS draws its icons (menu button, select arrow) as data: SVG.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "upgrade-insecure-requests": not DEBUG,
+    },
+}
+# Committee, judge and staff sessions end after this long without a request (kovablik.security).
+KOVABLIK_PRIVILEGED_IDLE_MINUTES = env_int("KOVABLIK_PRIVILEGED_IDLE_MINUTES", 30)
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that
+# pair is refused for the cool-off. Keyed on the pair, not the address alone, because a whole city hall shares one
+# address; and not the username alone, so nobody can lock a judge out from elsewhere on deadline day.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kovablik.security.lockout"
+AXES_CLIENT_IP_CALLABLE = "kovablik.security.client_ip"
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: trust REMOTE_ADDR only).
+KOVABLIK_PROXY_COUNT = env_int("KOVABLIK_PROXY_COUNT", 0)
 
 LOGGING = {
     "version": 1,

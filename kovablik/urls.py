@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kovablik import views
+from kovablik import security_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("security/lockouts/", security_views.lockouts, name="security_lockouts"),
+    path("security/lockouts/<int:pk>/unlock/", security_views.unlock, name="security_unlock"),
     path("committee/", views.committee_dashboard, name="committee_dashboard"),
     path("committee/<slug:slug>/", views.committee_competition, name="committee_competition"),
     path("competitions/", include("competitions.urls")),
