@@ -34,3 +34,47 @@ def other_eligible(competition, other_agency):
     return f.InnovationFactory(
         competition=competition, agency=other_agency, status="eligible", title="Rapor Digital Sekolah"
     )
+
+
+@pytest.fixture
+def score(proposal_stage):
+    """score(innovation, *totals, stage=None): the innovation enters the stage with one submitted sheet per total."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    def _score(innovation, *totals, stage=None):
+        stage = stage or proposal_stage
+        f.StageEntryFactory(innovation=innovation, stage=stage)
+        for total in totals:
+            assignment = f.AssignmentFactory(stage=stage, judge=f.UserFactory(), innovation=innovation)
+            f.ScoreSheetFactory(
+                assignment=assignment, status="submitted", total=Decimal(str(total)), submitted_at=timezone.now()
+            )
+        return innovation
+
+    return _score
+
+
+@pytest.fixture
+def presentation_stage(competition):
+    return f.StageFactory(competition=competition, order=4, kind="presentation", name="Presentasi")
+
+
+@pytest.fixture
+def ranked(competition, proposal_stage, presentation_stage, agency, other_agency, score):
+    """Four scored entries of the proposal stage in two categories: A 90, B 80, C 70 (cat 1), D 85 (cat 2)."""
+    health = f.CategoryFactory(competition=competition, name="Kesehatan", order=1)
+    school = f.CategoryFactory(competition=competition, name="Pendidikan", order=2)
+    entries = {}
+    for key, title, category, agency_, total in [
+        ("a", "Antrean Online", health, agency, 90),
+        ("b", "Bidan Siaga", health, other_agency, 80),
+        ("c", "Cek Gizi", health, agency, 70),
+        ("d", "Data Sekolah", school, other_agency, 85),
+    ]:
+        innovation = f.InnovationFactory(
+            competition=competition, category=category, agency=agency_, title=title, status="eligible"
+        )
+        entries[key] = score(innovation, total, total)
+    return entries

@@ -1,0 +1,194 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from awards.models import Objection, ShortlistRow, ShortlistSnapshot
+from awards.services import shortlists as service
+from submissions.models import StageEntry
+from tests import factories as f
+
+
+def listed_titles(snapshot):
+    return [r.innovation.title for r in snapshot.rows.filter(listed=True).select_related("innovation")]
+
+
+def test_publish_freezes_the_ranking_at_publication_time(
+    proposal_stage, presentation_stage, committee, ranked, run_on_commit
+):
+    preview = service.preview_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2})
+
+    snapshot = run_on_commit(
+        service.publish_shortlist,
+        stage=proposal_stage,
+        rule="top_n",
+        params={"n": 2},
+        actor=committee,
+        expected_digest=preview.digest,
+    )
+
+    rows = list(snapshot.rows.order_by("rank").values_list("innovation__title", "rank", "score", "listed"))
+    assert rows == [
+        ("Antrean Online", 1, Decimal("90.0000"), True),
+        ("Data Sekolah", 2, Decimal("85.0000"), True),
+        ("Bidan Siaga", 3, Decimal("80.0000"), False),
+        ("Cek Gizi", 4, Decimal("70.0000"), False),
+    ]
+    assert snapshot.cutoff_score == Decimal("85.0000")
+    assert snapshot.content_hash == service.compute_hash(snapshot)
+    assert snapshot.advanced_at is not None
+    entered = set(StageEntry.objects.filter(stage=presentation_stage).values_list("innovation__title", flat=True))
+    assert entered == {"Antrean Online", "Data Sekolah"}
+
+
+def test_later_score_changes_do_not_alter_the_published_list(proposal_stage, committee, ranked, score):
+    snapshot = service.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee)
+    digest = snapshot.content_hash
+    score(f.InnovationFactory(competition=proposal_stage.competition, status="eligible", title="Baru"), 99, 99)
+    from judging.models import ScoreSheet
+
+    ScoreSheet.objects.filter(assignment__innovation=ranked["c"]).update(total=Decimal("100"))
+
+    snapshot.refresh_from_db()
+    assert listed_titles(snapshot) == ["Antrean Online", "Data Sekolah"]
+    assert service.compute_hash(snapshot) == digest == snapshot.content_hash
+
+
+def test_publish_refuses_a_ranking_changed_since_the_preview(proposal_stage, committee, ranked):
+    preview = service.preview_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2})
+    from judging.models import ScoreSheet
+
+    ScoreSheet.objects.filter(assignment__innovation=ranked["b"]).update(total=Decimal("95"))
+
+    with pytest.raises(ValidationError):
+        service.publish_shortlist(
+            stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee, expected_digest=preview.digest
+        )
+    assert not ShortlistSnapshot.objects.exists()
+
+
+def test_override_without_a_reason_is_refused(proposal_stage, committee, ranked):
+    with pytest.raises(ValidationError):
+        service.publish_shortlist(
+            stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee, overrides={ranked["b"].pk: " "}
+        )
+    assert not ShortlistSnapshot.objects.exists()
+
+
+def test_override_with_reason_adds_the_entry_and_records_why(proposal_stage, committee, ranked):
+    snapshot = service.publish_shortlist(
+        stage=proposal_stage,
+        rule="top_n",
+        params={"n": 2},
+        actor=committee,
+        overrides={ranked["c"].pk: "Wilayah 3T", ranked["d"].pk: "Data tidak sah"},
+    )
+
+    assert listed_titles(snapshot) == ["Antrean Online", "Cek Gizi"]
+    assert snapshot.rows.get(innovation=ranked["c"]).override_reason == "Wilayah 3T"
+    assert snapshot.rows.get(innovation=ranked["d"]).override_reason == "Data tidak sah"
+
+
+def test_hash_changes_if_any_listed_value_changes(proposal_stage, committee, ranked):
+    snapshot = service.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee)
+    original = snapshot.content_hash
+
+    for field, value in [("score", Decimal("89.9999")), ("listed", False), ("rank", 9), ("override_reason", "x")]:
+        row = snapshot.rows.get(innovation=ranked["a"])
+        old = getattr(row, field)
+        ShortlistRow.objects.filter(pk=row.pk).update(**{field: value})
+        assert service.compute_hash(snapshot) != original, field
+        ShortlistRow.objects.filter(pk=row.pk).update(**{field: old})
+    assert service.compute_hash(snapshot) == original
+
+
+def test_quotas_per_category_are_respected(proposal_stage, committee, ranked, competition):
+    health, school = ranked["a"].category, ranked["d"].category
+
+    snapshot = service.publish_shortlist(
+        stage=proposal_stage,
+        rule="quota",
+        params={"by": "category", "quotas": {str(health.pk): 2, str(school.pk): 1}},
+        actor=committee,
+    )
+
+    assert listed_titles(snapshot) == ["Antrean Online", "Data Sekolah", "Bidan Siaga"]
+    assert snapshot.cutoff_score == Decimal("80.0000")
+
+
+def test_pass_mark_lists_entries_at_or_above(proposal_stage, committee, ranked):
+    snapshot = service.publish_shortlist(
+        stage=proposal_stage, rule="pass_mark", params={"pass_mark": "80"}, actor=committee
+    )
+
+    assert listed_titles(snapshot) == ["Antrean Online", "Data Sekolah", "Bidan Siaga"]
+
+
+def test_a_second_publication_needs_a_reason_and_supersedes_keeping_both(proposal_stage, committee, ranked):
+    first = service.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 1}, actor=committee)
+    with pytest.raises(ValidationError):
+        service.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee)
+
+    second = service.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee, correction_reason="Salah hitung"
+    )
+
+    first.refresh_from_db()
+    assert second.supersedes == first
+    assert not first.is_current and second.is_current
+    assert listed_titles(first) == ["Antrean Online"]
+    assert listed_titles(second) == ["Antrean Online", "Data Sekolah"]
+    assert first.content_hash == service.compute_hash(first)
+
+
+def test_publication_emails_every_agency_with_its_outcome(proposal_stage, committee, ranked, run_on_commit):
+    run_on_commit(service.publish_shortlist, stage=proposal_stage, rule="top_n", params={"n": 1}, actor=committee)
+
+    assert len(mail.outbox) == 2
+    by_agency = {m.to[0]: m for m in mail.outbox}
+    health = by_agency[ranked["a"].agency.email]
+    assert "Antrean Online" in health.body and "Cek Gizi" in health.body
+    assert "masuk daftar" in health.body.lower() or "on the list" in health.body
+    assert health.alternatives and "Antrean Online" in health.alternatives[0][0]
+
+
+def test_objection_window_blocks_advancing_until_closed_and_answered(
+    proposal_stage, presentation_stage, committee, ranked, run_on_commit
+):
+    snapshot = service.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee, objection_days=5
+    )
+    assert not StageEntry.objects.filter(stage=presentation_stage).exists()
+    objection = service.file_objection(
+        snapshot=snapshot, innovation=ranked["a"], name="Warga", email="warga@example.id", reason="Data ganda"
+    )
+
+    ShortlistSnapshot.objects.filter(pk=snapshot.pk).update(objections_until=timezone.now() - timedelta(minutes=1))
+    snapshot.refresh_from_db()
+    with pytest.raises(ValidationError):
+        service.advance_stage(snapshot=snapshot, actor=committee)  # the objection is unanswered
+    run_on_commit(service.answer_objection, objection=objection, answer="Sudah diperiksa", actor=committee)
+    service.advance_stage(snapshot=snapshot, actor=committee)
+
+    assert StageEntry.objects.filter(stage=presentation_stage).count() == 2
+    assert Objection.objects.get().answered_by == committee
+    assert mail.outbox[-1].to == ["warga@example.id"] and "Sudah diperiksa" in mail.outbox[-1].body
+
+
+def test_advance_refused_while_the_window_is_open(proposal_stage, committee, ranked):
+    snapshot = service.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee, objection_days=5
+    )
+
+    with pytest.raises(ValidationError):
+        service.advance_stage(snapshot=snapshot, actor=committee)
+
+
+def test_objection_after_the_window_is_refused(proposal_stage, committee, ranked):
+    snapshot = service.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee)
+
+    with pytest.raises(ValidationError):
+        service.file_objection(snapshot=snapshot, innovation=ranked["a"], name="X", email="x@example.id", reason="r")
