@@ -53,7 +53,13 @@ class ProposalForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.innovation = innovation
         self.questions = questions
-        self.fields.update(forms.fields_for_model(Innovation, fields=PROPOSAL_HEADER))
+        self.fields.update(forms.fields_for_model(Innovation, fields=PROPOSAL_HEADER, exclude=["video_url"]))
+        self.fields["video_url"] = forms.URLField(
+            label=Innovation._meta.get_field("video_url").verbose_name,
+            required=False,
+            assume_scheme="https",
+            max_length=200,
+        )
         for name in PROPOSAL_HEADER:
             self.fields[name].required = False
         self.fields["category"].queryset = innovation.competition.categories.all()

@@ -15,6 +15,8 @@ from tests import factories as f
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Hashing the role fixtures' passwords with PBKDF2 would dominate these tests' run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings.MEDIA_ROOT
 
 
@@ -44,7 +46,9 @@ def screening_stage(competition):
 
 @pytest.fixture
 def group(competition):
-    return f.EntryGroupFactory(competition=competition, kind="umum", min_implementation_months=24, entry_cap_per_agency=2)
+    return f.EntryGroupFactory(
+        competition=competition, kind="umum", min_implementation_months=24, entry_cap_per_agency=2
+    )
 
 
 @pytest.fixture

@@ -79,9 +79,7 @@ def test_screen_requires_reason(complete, agency_member, committee):
     assert complete.status == InnovationStatus.SUBMITTED
 
 
-def test_returned_entry_can_be_resubmitted_after_deadline(
-    complete, agency_member, committee, submission_stage
-):
+def test_returned_entry_can_be_resubmitted_after_deadline(complete, agency_member, committee, submission_stage):
     services.submit(innovation=complete, actor=agency_member)
     services.screen(innovation=complete, outcome=ScreeningOutcome.RETURNED, reason="Lengkapi SK.", actor=committee)
     submission_stage.closes_at = timezone.now() - datetime.timedelta(minutes=1)
