@@ -45,8 +45,8 @@ def login(page):
 
     def _login(username, password=f.PASSWORD):
         page.goto("/accounts/login/")
-        page.get_by_label("Nama pengguna").fill(username)
-        page.get_by_label("Kata sandi").fill(password)
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(password)
         page.get_by_role("button", name="Masuk").click()
         page.wait_for_load_state("networkidle")
         return page

@@ -1,0 +1,65 @@
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from competitions.models import Competition
+from judging.models import Conflict, PanelMember, ScoreSheet
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_seed_demo_twice_gives_the_same_counts():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    first = row_counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert row_counts() == first
+    assert "panitia" in out.getvalue() and "dinkes" in out.getvalue() and "juri1" in out.getvalue()
+
+
+def test_seed_demo_is_a_realistic_kolabik():
+    call_command("seed_demo", stdout=io.StringIO())
+    competition = Competition.objects.get(slug="kolabik-2022")
+    assert competition.innovations.count() == 57
+    assert competition.innovations.values("agency").distinct().count() >= 40
+    assert 3 <= competition.categories.count() <= 4
+    kinds = list(competition.stages.order_by("order").values_list("kind", "shortlist_size"))
+    assert kinds == [
+        ("submission", None),
+        ("screening", None),
+        ("proposal", 20),
+        ("presentation", 10),
+        ("final", 3),
+    ]
+    proposal = competition.stages.get(kind="proposal")
+    weights = {c.code: int(c.weight) for c in proposal.criteria.all()}
+    assert weights == {
+        "latar-belakang": 10,
+        "kebaruan": 15,
+        "implementasi": 5,
+        "signifikansi": 30,
+        "adaptabilitas": 20,
+        "sumber-daya": 5,
+        "keberlanjutan": 15,
+    }
+    assert PanelMember.objects.filter(stage=proposal).count() == 5
+    assert Conflict.objects.filter(competition=competition).count() >= 2
+    sheets = ScoreSheet.objects.filter(assignment__stage=proposal)
+    assert sheets.filter(status="submitted").count() > 0
+    assert sheets.filter(status="draft").count() > 0
+
+
+def test_seed_demo_never_assigns_a_conflict():
+    call_command("seed_demo", stdout=io.StringIO())
+    for conflict in Conflict.objects.all():
+        assigned = conflict.judge.assignments.all()
+        if conflict.agency_id:
+            assert not assigned.filter(innovation__agency=conflict.agency).exists()
+        else:
+            assert not assigned.filter(innovation=conflict.innovation).exists()
