@@ -1,0 +1,223 @@
+import io
+import zipfile
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from pypdf import PdfReader
+
+from awards.models import Award, Certificate, GenerationJob, ShortlistSnapshot, WinnersRelease
+from awards.services import shortlists
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+def committee_urls(competition, stage, snapshot, category, job, award, objection, certificate):
+    slug = competition.slug
+    return {
+        "get": [
+            reverse("awards:committee_home", kwargs={"slug": slug}),
+            reverse("awards:shortlist", kwargs={"slug": slug, "stage_id": stage.pk}),
+            reverse("awards:snapshot", kwargs={"slug": slug, "pk": snapshot.pk}),
+            reverse("awards:winners", kwargs={"slug": slug}),
+            reverse("awards:ceremony_index", kwargs={"slug": slug}),
+            reverse("awards:ceremony", kwargs={"slug": slug, "category_id": category.pk}),
+            reverse("awards:ceremony_overall", kwargs={"slug": slug}),
+            reverse("awards:committee_certificates", kwargs={"slug": slug}),
+            reverse("awards:job_status", kwargs={"slug": slug, "pk": job.pk}),
+            reverse("awards:job_download", kwargs={"slug": slug, "pk": job.pk}),
+        ],
+        "post": [
+            reverse("awards:shortlist", kwargs={"slug": slug, "stage_id": stage.pk}) + "?rule=top_n&top_n=1",
+            reverse("awards:advance", kwargs={"slug": slug, "pk": snapshot.pk}),
+            reverse("awards:answer_objection", kwargs={"slug": slug, "pk": objection.pk}),
+            reverse("awards:assign_award", kwargs={"slug": slug, "category_id": category.pk}),
+            reverse("awards:remove_award", kwargs={"slug": slug, "pk": award.pk}),
+            reverse("awards:publish_winners", kwargs={"slug": slug}),
+            reverse("awards:start_leaderboard", kwargs={"slug": slug}),
+            reverse("awards:start_certificates", kwargs={"slug": slug}),
+            reverse("awards:revoke", kwargs={"slug": slug, "pk": certificate.pk}),
+            reverse("awards:job_retry", kwargs={"slug": slug, "pk": job.pk}),
+        ],
+    }
+
+
+@pytest.fixture
+def everything(competition, committee, proposal_stage, ranked):
+    snapshot = shortlists.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee, objection_days=3
+    )
+    objection = shortlists.file_objection(
+        snapshot=snapshot, innovation=ranked["a"], name="W", email="w@example.id", reason="r"
+    )
+    category = ranked["a"].category
+    award = Award.objects.create(
+        competition=competition, category=category, innovation=ranked["a"], place="juara_1", assigned_by=committee
+    )
+    job = GenerationJob.objects.create(competition=competition, kind="certificates", status="done")
+    certificate = f.CertificateFactory(competition=competition, innovation=ranked["a"])
+    return committee_urls(competition, proposal_stage, snapshot, category, job, award, objection, certificate)
+
+
+@pytest.mark.parametrize("outsider", ["other_agency_member", "agency_member", "judge"])
+def test_committee_pages_are_404_for_outsiders(client, everything, outsider, request):
+    client.force_login(request.getfixturevalue(outsider))
+
+    statuses = {url: client.get(url).status_code for url in everything["get"]}
+    statuses |= {url: client.post(url, {"reason": "x", "answer": "x"}).status_code for url in everything["post"]}
+
+    assert set(statuses.values()) == {404}, statuses
+    assert WinnersRelease.objects.count() == 0 and Award.objects.count() == 1
+    assert Certificate.objects.filter(revoked_at__isnull=False).count() == 0
+
+
+def test_committee_of_another_competition_gets_404(client, everything):
+    stranger = f.CommitteeMemberFactory(competition=f.CompetitionFactory()).user
+    client.force_login(stranger)
+
+    assert {client.get(url).status_code for url in everything["get"]} == {404}
+
+
+def test_anonymous_is_sent_to_login(client, everything):
+    response = client.get(everything["get"][0])
+
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_preview_then_publish_with_an_override(client, committee, competition, proposal_stage, ranked):
+    client.force_login(committee)
+    url = reverse("awards:shortlist", kwargs={"slug": competition.slug, "stage_id": proposal_stage.pk})
+    query = "?rule=top_n&top_n=2"
+    preview = client.get(url + query)
+    digest = preview.context["preview"].digest
+    assert [r.innovation.title for r in preview.context["preview"].rows if r.listed] == [
+        "Antrean Online",
+        "Data Sekolah",
+    ]
+
+    refused = client.post(url + query, {"digest": digest, "objection_days": 0, "flip": [ranked["c"].pk]})
+    response = client.post(
+        url + query,
+        {"digest": digest, "objection_days": 0, "flip": [ranked["c"].pk], f"reason_{ranked['c'].pk}": "Wilayah 3T"},
+    )
+
+    assert refused.status_code == 200 and refused.context["publish_form"].non_field_errors()
+    snapshot = ShortlistSnapshot.objects.get()  # only the second attempt published
+    assert response.status_code == 302 and response["Location"].endswith(f"/lists/{snapshot.pk}/")
+    assert snapshot.rows.get(innovation=ranked["c"]).listed
+    page = client.get(response["Location"]).content.decode()
+    assert "Wilayah 3T" in page and snapshot.content_hash in page
+
+
+def test_winners_assign_and_publish(client, committee, competition, proposal_stage, ranked):
+    shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 4}, actor=committee)
+    client.force_login(committee)
+    category = ranked["a"].category
+    prefix = f"c{category.pk}"
+
+    client.post(
+        reverse("awards:assign_award", kwargs={"slug": competition.slug, "category_id": category.pk}),
+        {f"{prefix}-innovation": ranked["a"].pk, f"{prefix}-place": "juara_1", f"{prefix}-title": ""},
+    )
+    client.post(reverse("awards:publish_winners", kwargs={"slug": competition.slug}))
+
+    award = Award.objects.get()
+    assert (award.innovation, award.place, award.category) == (ranked["a"], "juara_1", category)
+    assert WinnersRelease.objects.filter(competition=competition).exists()
+    page = client.get(reverse("awards:competition_results", kwargs={"slug": competition.slug})).content.decode()
+    assert "Juara I" in page
+
+
+def test_ceremony_screen_lists_places_from_harapan_to_juara_one(client, committee, competition, ranked):
+    category = ranked["a"].category
+    Award.objects.create(
+        competition=competition, category=category, innovation=ranked["a"], place="juara_1", assigned_by=committee
+    )
+    Award.objects.create(
+        competition=competition, category=category, innovation=ranked["b"], place="harapan_1", assigned_by=committee
+    )
+    client.force_login(committee)
+
+    response = client.get(reverse("awards:ceremony", kwargs={"slug": competition.slug, "category_id": category.pk}))
+
+    text = response.content.decode()
+    assert text.index("Bidan Siaga") < text.index("Antrean Online")
+    assert "awards/ceremony.js" in text and "<script>" not in text
+
+
+def test_leaderboard_job_makes_a_pdf_of_the_category(
+    client, committee, competition, proposal_stage, ranked, django_capture_on_commit_callbacks
+):
+    shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 4}, actor=committee)
+    client.force_login(committee)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("awards:start_leaderboard", kwargs={"slug": competition.slug}),
+            {"category": ranked["a"].category.pk},
+        )
+
+    job = GenerationJob.objects.get(kind="leaderboard")
+    assert job.status == "done"
+    response = client.get(reverse("awards:job_download", kwargs={"slug": competition.slug, "pk": job.pk}))
+    text = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages[0].extract_text()
+    assert "Antrean Online" in text and "Bidan Siaga" in text and "Data Sekolah" not in text
+    assert "90,0000" in text  # Indonesian decimal comma
+
+
+def test_certificates_start_status_and_zip_download(client, committee, competition, eligible, judge, run_on_commit):
+    client.force_login(committee)
+    slug = competition.slug
+
+    run_on_commit(client.post, reverse("awards:start_certificates", kwargs={"slug": slug}))
+
+    job = GenerationJob.objects.get(kind="certificates")
+    status = client.get(reverse("awards:job_status", kwargs={"slug": slug, "pk": job.pk})).json()
+    assert (status["status"], status["percent"], status["done"], status["total"]) == ("done", 100, 2, 2)
+    response = client.get(status["download_url"])
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert sorted(archive.namelist()) == sorted(f"{c.kind}/{c.serial}.pdf" for c in Certificate.objects.all())
+
+
+def test_revoke_from_the_committee_page(client, committee, competition, eligible):
+    certificate = f.CertificateFactory(competition=competition, innovation=eligible)
+    client.force_login(committee)
+
+    client.post(reverse("awards:revoke", kwargs={"slug": competition.slug, "pk": certificate.pk}), {"reason": "Ganda"})
+
+    certificate.refresh_from_db()
+    assert certificate.revoked_reason == "Ganda" and certificate.revoked_at
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_committee_certificates_query_count_is_constant(
+    client, committee, competition, rows, django_assert_num_queries
+):
+    for _ in range(rows):
+        f.CertificateFactory(competition=competition)
+    client.force_login(committee)
+    url = reverse("awards:committee_certificates", kwargs={"slug": competition.slug})
+
+    with django_assert_num_queries(11):
+        response = client.get(url)
+
+    assert response.content.decode().count("KVB-2026-") == rows
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_snapshot_page_query_count_is_constant(
+    client, committee, competition, proposal_stage, score, rows, django_assert_num_queries
+):
+    for i in range(rows):
+        score(f.InnovationFactory(competition=competition, status="eligible", title=f"Inovasi {i}"), 50 + i)
+    snapshot = shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": rows}, actor=committee)
+    client.force_login(committee)
+
+    with django_assert_num_queries(14):
+        response = client.get(reverse("awards:snapshot", kwargs={"slug": competition.slug, "pk": snapshot.pk}))
+
+    assert response.content.decode().count("Inovasi ") == rows
