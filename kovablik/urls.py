@@ -16,6 +16,7 @@ urlpatterns = [
     path("security/lockouts/<int:pk>/unlock/", security_views.unlock, name="security_unlock"),
     path("committee/", views.committee_dashboard, name="committee_dashboard"),
     path("committee/<slug:slug>/", views.committee_competition, name="committee_competition"),
+    path("committee/<slug:slug>/audit/", views.committee_audit, name="committee_audit"),
     path("competitions/", include("competitions.urls")),
     path("agency/", include("submissions.urls")),
     path("judging/", include("judging.urls")),

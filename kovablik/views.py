@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from competitions.models import Competition
 from competitions.rules import committee_competitions, get_competition_for_committee
-from kovablik import dashboards
+from kovablik import audit, dashboards
 from kovablik.roles import roles_of
 
 
@@ -38,6 +39,17 @@ def committee_competition(request, slug):
     competition = get_competition_for_committee(request.user, slug=slug)
     context = {"competition": competition, **dashboards.committee_panels(competition)}
     return render(request, "kovablik/committee_competition.html", context)
+
+
+@login_required
+@require_GET
+def committee_audit(request, slug):
+    competition = get_competition_for_committee(request.user, slug=slug)
+    entries = audit.committee_audit(competition)
+    if request.GET.get("format") == "csv":
+        return audit.audit_csv(competition, entries)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "kovablik/audit.html", {"competition": competition, "page": page})
 
 
 def healthz(request):
