@@ -147,6 +147,8 @@ class AcceptInvitationView(auth_views.PasswordResetConfirmView):
     template_name = "submissions/invitation_accept.html"
     success_url = reverse_lazy("submissions:invitation_done")
     post_reset_login = True
+    # Setting the password proves the person holds the link; log them in with the plain model backend.
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     title = gettext_lazy("Set your password")
 
 
