@@ -18,6 +18,7 @@ LOOPBACK = "127.0.0.1"
 def prepare_environment() -> dict[str, str]:
     """Set the bench's variables in os.environ (before Django is imported) and return them."""
     work = Path(os.environ.get("KOVABLIK_BENCH_DIR") or tempfile.mkdtemp(prefix="kovablik-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
     values = {
         "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL,
         "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL") or DEFAULT_BROKER_URL,

@@ -1,0 +1,130 @@
+"""`python -m bench`: seed, measure, print one JSON document and write it to bench/results/latest.json.
+
+Bounded: every phase has a time or count limit, so the whole run ends by itself (about 6-10 minutes on 2 cores).
+Options exist for quicker development runs; `make bench` uses the defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+
+from bench import config
+
+
+def _phase(report: dict, key: str, fn, *args, **kwargs):
+    started = time.perf_counter()
+    print(f"[bench] {key} ...", file=sys.stderr, flush=True)
+    try:
+        report[key] = fn(*args, **kwargs)
+    except Exception as exc:  # a broken phase is reported, the others still run
+        traceback.print_exc()
+        report[key] = {"error": f"{type(exc).__name__}: {exc}"}
+    print(f"[bench] {key} done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    return report[key]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--no-stress", action="store_true", help="skip the stress size (development only)")
+    parser.add_argument("--page-seconds", type=int, default=10, help="wrk duration per page (default 10)")
+    parser.add_argument("--surge", type=int, default=500, help="submissions in the deadline surge (default 500)")
+    parser.add_argument("--certificates", type=int, default=300, help="certificates in the worker batch (default 300)")
+    parser.add_argument("--output", default=str(config.RESULTS / "latest.json"))
+    args = parser.parse_args(argv)
+
+    begun = time.perf_counter()
+    env = config.prepare_environment()
+    config.RESULTS.mkdir(parents=True, exist_ok=True)
+    from bench import database
+
+    report: dict = {"generated_at": None, "machine": {}, "seed": {}}
+    database.recreate(env["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench import certificates, load, pages, ranking, seed, surge
+    from bench import report as reporting
+
+    report["generated_at"] = timezone.now().isoformat(timespec="seconds")
+    report["seed"]["migrate_seconds"] = round(database.migrate(), 1)
+    database.collectstatic()
+
+    national = seed.seed(seed.NATIONAL)
+    report["seed"]["national"] = reporting.seed_summary(national)
+    stress = None
+    if not args.no_stress:
+        stress = seed.seed(seed.STRESS, seed_value=2027)
+        report["seed"]["stress"] = reporting.seed_summary(stress)
+    database.analyze()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+    report["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "postgres": pg_version,
+        "platform": platform.platform(),
+    }
+
+    report["ranking"] = {}
+    _phase(report["ranking"], "national", ranking.measure, national.proposal_stage_id, engine_runs=3)
+    if stress is not None:
+        # One timed run after the warm-up at the stress size: each run reads 1.75 million scores.
+        _phase(report["ranking"], "stress", ranking.measure, stress.proposal_stage_id, engine_runs=1)
+    else:
+        report["ranking"]["stress"] = {"skipped": "--no-stress"}
+
+    published = _phase(report, "shortlist", reporting.publish_shortlist, national)
+    gunicorn = load.Gunicorn(workers=5).start()
+    report["machine"]["gunicorn"] = {"workers": gunicorn.workers, "worker_class": "sync", "bind": gunicorn.base}
+    report["machine"]["load_tool"] = (
+        f"wrk (20 connections, 2 threads, {args.page_seconds} s per page after a 2 s warm-up)"
+    )
+    try:
+        report["pages"] = {}
+        for page in pages.pages(national, published=bool(published and published.get("published"))):
+            if page.missing:
+                report["pages"][page.name] = {"missing": page.missing}
+                continue
+            cookie = load.login_cookie(page.user_id) if page.user_id else None
+            _phase(
+                report["pages"],
+                page.name,
+                load.measure_page,
+                gunicorn.base,
+                page.path,
+                cookie=cookie,
+                expect=page.expect,
+                seconds=args.page_seconds,
+            )
+            if page.note:
+                report["pages"][page.name]["what"] = page.note
+        reporting.add_ratios(report["pages"])
+        workdir = config.Path(env["KOVABLIK_BENCH_DIR"])
+        _phase(report, "surge", surge.run, gunicorn.base, workdir, n=args.surge)
+    finally:
+        gunicorn.stop()
+
+    _phase(report, "certificates", certificates.run, n=args.certificates)
+    _phase(report, "leaderboard_pdf", reporting.leaderboard_pdf, national, rows=300)
+    report["targets"] = reporting.targets(report)
+    report["total_seconds"] = round(time.perf_counter() - begun, 1)
+
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    print(text)
+    config.Path(args.output).write_text(text + "\n")
+    print(f"[bench] written to {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
