@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from itertools import pairwise
+from math import lcm
 
 from django.db import connection
 from django.utils.translation import gettext
@@ -63,6 +64,9 @@ def quantize(value) -> Decimal | None:
     """Round an exact value (Fraction or Decimal) half-up to 4 decimals, the shown precision."""
     if value is None:
         return None
+    if isinstance(value, Fraction) and value >= 0:
+        # Integer arithmetic: floor(x * 10^4 + 1/2) is half-up rounding for non-negative x.
+        return Decimal((2 * value.numerator * 10000 + value.denominator) // (2 * value.denominator)).scaleb(-4)
     with localcontext() as ctx:
         ctx.prec = 60
         if isinstance(value, Fraction):
@@ -90,6 +94,8 @@ def _dec(value) -> Decimal | None:
     """A database number as an exact Decimal with 4 decimals (SQLite hands back floats for sums of decimals)."""
     if value is None:
         return None
+    if isinstance(value, Decimal) and value.as_tuple().exponent == -4:
+        return value  # PostgreSQL NUMERIC sums of 4-decimal totals are already exact
     if isinstance(value, float):
         return Decimal(repr(value)).quantize(Q4, rounding=ROUND_HALF_UP)
     return Decimal(value).quantize(Q4, rounding=ROUND_HALF_UP)
@@ -239,10 +245,19 @@ def _criterion_means(stage, innovation_ids) -> tuple[list, dict]:
     return criteria, {key: sums[key] / counts[key] for key in sums}
 
 
-def _exact(total_sum: Decimal | None, n: int) -> Fraction | None:
+def _exact(total_sum: Decimal | None, n: int) -> tuple[int, int] | None:
+    """An exact mean as (sum in 1/10000 units, count); turned into a Fraction and an integer sort key later."""
     if total_sum is None or not n:
         return None
-    return Fraction(total_sum) / n
+    return int(total_sum.scaleb(4)), n
+
+
+def _round_pair(pair) -> Decimal | None:
+    """(sum in 1/10000 units, count) -> the mean rounded half-up to 4 decimals, in integer arithmetic."""
+    if pair is None:
+        return None
+    total, n = pair
+    return Decimal((2 * total + n) // (2 * n)).scaleb(-4)
 
 
 def _fmt(value) -> str:
@@ -252,19 +267,22 @@ def _fmt(value) -> str:
 def _order(items, keys_for, describe):
     """Sort items by (score desc, tie keys) and attach what broke each tie with the entry above.
 
-    items: list of dicts with "id", "exact", "submitted_at", "entry_number".
+    items: list of dicts with "id", "exact", "submitted_at", "entry_number" and optionally "key" (an exact value
+    that orders like "exact" but compares faster).
     keys_for(ids) -> {id: [(label, exact value or None), ...]} heaviest first, computed only for tied items.
     """
+    for item in items:
+        item.setdefault("key", item["exact"])
     groups = defaultdict(list)
     for item in items:
-        groups[item["exact"]].append(item)
-    tied_ids = [i["id"] for g in groups.values() if len(g) > 1 for i in g if i["exact"] is not None]
+        groups[item["key"]].append(item)
+    tied_ids = [i["id"] for g in groups.values() if len(g) > 1 for i in g if i["key"] is not None]
     tie_keys = keys_for(tied_ids) if tied_ids else {}
 
     def sort_key(item):
         # Scores descending (None last), then each criterion descending (None last), earlier submission, entry number.
-        scored = item["exact"] is not None
-        key = [0 if scored else 1, -(item["exact"] or 0)]
+        scored = item["key"] is not None
+        key = [0 if scored else 1, -(item["key"] or 0)]
         for _label, value in tie_keys.get(item["id"], []):
             key += [0 if value is not None else 1, -(value or 0)]
         sub = item["submitted_at"]
@@ -276,7 +294,7 @@ def _order(items, keys_for, describe):
     ordered = sorted(items, key=sort_key)
     notes = {}
     for above, this in pairwise(ordered):
-        if this["exact"] is None or above["exact"] != this["exact"]:
+        if this["key"] is None or above["key"] != this["key"]:
             continue
         notes[this["id"]] = describe(above, this, tie_keys)
     return ordered, notes
@@ -316,22 +334,34 @@ def rank_stage(stage, *, category=None, method=None, innovation_ids=None) -> lis
     judge_totals = defaultdict(dict)
     for inn, judge, total in rows:
         if inn in wanted:
-            judge_totals[inn][judge] = Decimal(total).quantize(Q4)
+            judge_totals[inn][judge] = total
     zscores = _zscores(rows) if method == Aggregation.ZSCORE else {}
 
     items = []
+    pairs = {}
+    for inn, _submitted_at, _entry_number in entries:
+        agg = aggregates.get(inn)
+        if method == Aggregation.MEDIAN and agg:
+            pairs[inn] = _exact(agg["mid_sum"], agg["mid_n"])
+        elif method == Aggregation.TRIMMED_MEAN and agg:
+            pairs[inn] = _exact(agg["trim_sum"], agg["trim_n"])
+        elif agg:
+            pairs[inn] = _exact(agg["sum"], agg["n"])
+    # Exact comparison without Fractions in the sort: every mean scaled to the common denominator of the counts.
+    common = lcm(*(p[1] for p in pairs.values() if p)) if any(pairs.values()) else 1
     for inn, submitted_at, entry_number in entries:
         agg = aggregates.get(inn)
         n = agg["n"] if agg else 0
-        raw = _exact(agg["sum"], n) if agg else None
-        if method == Aggregation.MEDIAN and agg:
-            exact = _exact(agg["mid_sum"], agg["mid_n"])
-        elif method == Aggregation.TRIMMED_MEAN and agg:
-            exact = _exact(agg["trim_sum"], agg["trim_n"])
-        elif method == Aggregation.ZSCORE:
-            exact = zscores.get(inn)
+        raw_pair = _exact(agg["sum"], n) if agg else None
+        raw = Fraction(raw_pair[0], 10000 * raw_pair[1]) if raw_pair else None
+        if method == Aggregation.ZSCORE:
+            exact = key = zscores.get(inn)
+            shown = quantize(exact)
         else:
-            exact = raw
+            pair = pairs.get(inn)
+            exact = Fraction(pair[0], 10000 * pair[1]) if pair else None
+            key = pair[0] * (common // pair[1]) if pair else None
+            shown = _round_pair(pair)
         spread = (agg["max"] - agg["min"]) if agg else None
         flags = set()
         if n < stage.min_sheets:
@@ -342,7 +372,10 @@ def rank_stage(stage, *, category=None, method=None, innovation_ids=None) -> lis
             {
                 "id": inn,
                 "exact": exact,
+                "key": key,
+                "shown": shown,
                 "raw": raw,
+                "raw_shown": _round_pair(raw_pair),
                 "n": n,
                 "spread": spread,
                 "flags": frozenset(flags),
@@ -360,10 +393,10 @@ def rank_stage(stage, *, category=None, method=None, innovation_ids=None) -> lis
         RankedEntry(
             innovation_id=item["id"],
             rank=position,
-            score=quantize(item["exact"]),
-            raw_mean=quantize(item["raw"]),
+            score=item["shown"],
+            raw_mean=item["raw_shown"],
             sheets=item["n"],
-            judge_totals=dict(judge_totals.get(item["id"], {})),
+            judge_totals=judge_totals.get(item["id"], {}),
             flags=item["flags"],
             tie_break=notes.get(item["id"], ""),
             spread=item["spread"],
