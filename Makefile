@@ -57,5 +57,17 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# National-scale benchmark on this machine's Postgres and Redis (db 5); drops and recreates kovablik_bench.
+# Prints one JSON document and writes bench/results/latest.json; docs/performance.md explains it.
+bench: install-dev system-deps
+	@command -v wrk >/dev/null || { echo "Installing wrk (the load tool)"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null \
+	  || { $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	       --no-install-recommends wrk >/dev/null; } \
+	  || { echo "Install wrk: apt-get install wrk" >&2; exit 1; }; }
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	$(PY) -m bench
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

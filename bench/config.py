@@ -15,12 +15,25 @@ DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/5"
 LOOPBACK = "127.0.0.1"
 
 
+def database_url() -> str:
+    """BENCH_DATABASE_URL, else DATABASE_URL if it names a kovablik_bench* database, else the default.
+
+    The bench drops and recreates its database, so a DATABASE_URL naming any other database is never used.
+    """
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    shell = os.environ.get("DATABASE_URL", "")
+    if shell.startswith("postgres") and shell.rsplit("/", 1)[-1].startswith("kovablik_bench"):
+        return shell
+    return DEFAULT_DATABASE_URL
+
+
 def prepare_environment() -> dict[str, str]:
     """Set the bench's variables in os.environ (before Django is imported) and return them."""
     work = Path(os.environ.get("KOVABLIK_BENCH_DIR") or tempfile.mkdtemp(prefix="kovablik-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     values = {
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL,
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL") or DEFAULT_BROKER_URL,
         "DJANGO_SETTINGS_MODULE": "kovablik.settings",
         "DJANGO_DEBUG": "0",
@@ -34,6 +47,7 @@ def prepare_environment() -> dict[str, str]:
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "DJANGO_LOG_LEVEL": "ERROR",
         "KOVABLIK_BENCH_DIR": str(work),
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL") or DEFAULT_BROKER_URL,  # Redis cache, as in production
     }
     values["CELERY_RESULT_BACKEND"] = values["CELERY_BROKER_URL"]
     for url in (values["DATABASE_URL"], values["CELERY_BROKER_URL"]):

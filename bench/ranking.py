@@ -17,9 +17,9 @@ from fractions import Fraction
 Q4 = Decimal("0.0001")
 
 
-def _timed(fn, runs: int):
-    """Run fn `runs` times after one warm-up; (median seconds, min seconds, last result)."""
-    result = fn()
+def _timed(fn, runs: int, warmup: bool = True):
+    """Run fn `runs` times, after one warm-up run if asked; (median seconds, min seconds, last result)."""
+    result = fn() if warmup else None
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -99,7 +99,7 @@ def python_order(stage_id: int) -> tuple[list[int], float, float]:
     return order, fetched - started, time.perf_counter() - fetched
 
 
-def measure(stage_id: int, *, engine_runs: int = 3, python_runs: int = 1) -> dict:
+def measure(stage_id: int, *, engine_runs: int = 3, python_runs: int = 1, warmup: bool = True) -> dict:
     """Median engine time against the Python loops over the same stage, with the orders compared."""
     try:
         import judging.ranking  # noqa: F401
@@ -109,12 +109,13 @@ def measure(stage_id: int, *, engine_runs: int = 3, python_runs: int = 1) -> dic
         engine = True
     out: dict = {}
     if engine:
-        median, best, order = _timed(lambda: engine_order(stage_id), engine_runs)
+        median, best, order = _timed(lambda: engine_order(stage_id), engine_runs, warmup)
         out["engine"] = {
             "function": "judging.ranking.rank_stage(stage)",
             "seconds_median": round(median, 4),
             "seconds_min": round(best, 4),
             "runs": engine_runs,
+            "warm_up_run": warmup,
             "entries": len(order),
         }
     else:
