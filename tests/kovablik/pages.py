@@ -87,13 +87,16 @@ def page_urls(ids) -> list[str]:
     return sorted(set(urls))
 
 
-def crawl(client, users, urls) -> dict[tuple[str, str], int]:
-    """GET every URL as every role; returns {(role, url): status}."""
+def crawl(client, users, urls, inspect=None) -> dict[tuple[str, str], int]:
+    """GET every URL as every role; returns {(role, url): status}. inspect(role, url, response) sees each response."""
     statuses = {}
     for role, user in users.items():
         client.logout()
         if user is not None:
             client.force_login(user)
         for url in urls:
-            statuses[(role, url)] = client.get(url).status_code
+            response = client.get(url)
+            statuses[(role, url)] = response.status_code
+            if inspect is not None:
+                inspect(role, url, response)
     return statuses
