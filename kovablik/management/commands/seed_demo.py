@@ -21,8 +21,8 @@ from competitions.models import (
     Region,
     Stage,
 )
-from judging.enums import SheetStatus
-from judging.models import Assignment, Conflict, Criterion, CriterionScore, PanelMember, ScoreSheet
+from judging import services as judging_services
+from judging.models import Assignment, Conflict, Criterion, PanelMember, ScoreSheet
 from kovablik import demo_data as data
 from submissions.enums import InnovationStatus, ScreeningOutcome
 from submissions.models import (
@@ -47,12 +47,6 @@ NOT_ELIGIBLE = {
     51: InnovationStatus.INELIGIBLE,
 }
 JUDGES_PER_INNOVATION = 3
-
-
-def sheet_total(pairs):
-    """sum(weight * score / max) / sum(weight) * 100, as DESIGN.md states it."""
-    weights = sum(c.weight for c, _ in pairs)
-    return sum(c.weight * value / c.max_score for c, value in pairs) / weights * 100
 
 
 class Command(BaseCommand):
@@ -335,18 +329,16 @@ class Command(BaseCommand):
                     continue
                 if n >= submit_upto + (2 if judge.username == "juri3" else 0):
                     continue
-                submitted = n < submit_upto
                 quality = rng.randint(55, 92)
-                values = [(c, Decimal(min(100, max(0, quality + rng.randint(-12, 12))))) for c in criteria]
-                sheet = ScoreSheet.objects.create(
-                    assignment=assignment,
-                    status=SheetStatus.SUBMITTED if submitted else SheetStatus.DRAFT,
-                    comment="Proposal jelas; perkuat data dampak." if submitted else "",
-                    total=sheet_total(values).quantize(Decimal("0.0001")) if submitted else None,
-                    submitted_at=timezone.now() if submitted else None,
-                    version=1,
+                scores = {c.pk: str(min(100, max(0, quality + rng.randint(-12, 12)))) for c in criteria}
+                # Through the judging services, as a judge's browser would: totals and audit events come out right.
+                sheet = judging_services.sheet_for(assignment)
+                sheet = judging_services.save_sheet(
+                    sheet=sheet,
+                    scores=scores,
+                    comment="Proposal jelas; perkuat data dampak.",
+                    version=None,
+                    actor=judge,
                 )
-                CriterionScore.objects.bulk_create(
-                    CriterionScore(sheet=sheet, criterion=c, value=v, scale_min=c.min_score, scale_max=c.max_score)
-                    for c, v in values
-                )
+                if n < submit_upto:
+                    judging_services.submit_sheet(sheet=sheet, actor=judge)
