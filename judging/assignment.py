@@ -35,7 +35,7 @@ def plan_assignment(
     kept = kept or {}
     judges = sorted(set(judges))
     judge_set = set(judges)
-    load = {j: 0 for j in judges}
+    load = dict.fromkeys(judges, 0)
     for i in innovations:
         for j in kept.get(i, ()):
             if j in load:

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from judging import queries
+from judging.assignment import plan_assignment
 from judging.enums import SheetAction, SheetStatus
-from judging.models import Assignment, Criterion, CriterionScore, ScoreSheet, SheetEvent
+from judging.models import (
+    Assignment,
+    Conflict,
+    Criterion,
+    CriterionLevel,
+    CriterionScore,
+    PanelMember,
+    ScoreSheet,
+    SheetEvent,
+)
 from judging.ranking import sheet_total
 
 
@@ -179,13 +194,355 @@ def reopen_sheet(*, sheet, reason: str, actor) -> ScoreSheet:
     return sheet
 
 
-__all__ = [
-    "Assignment",
-    "SheetLocked",
-    "StaleSheet",
-    "parse_score",
-    "reopen_sheet",
-    "save_sheet",
-    "sheet_for",
-    "submit_sheet",
+# --- Panels, conflicts and assignment ---------------------------------------------------------------------------
+
+EXCLUSION_LABELS = {
+    "own_agency": gettext_lazy("from the judge's own agency"),
+    "conflict": gettext_lazy("declared conflict of interest"),
+    "same_region": gettext_lazy("from the judge's own region"),
+}
+
+
+@dataclass
+class Shortfall:
+    innovation: object
+    missing: int
+    eligible: int
+    excluded: dict
+
+    @property
+    def reason(self) -> str:
+        parts = [
+            _("%(count)s excluded: %(why)s") % {"count": n, "why": EXCLUSION_LABELS[code]}
+            for code, n in sorted(self.excluded.items())
+        ]
+        return _("Only %(eligible)s eligible judge(s) on the panel%(details)s.") % {
+            "eligible": self.eligible,
+            "details": ("; " + "; ".join(parts)) if parts else "",
+        }
+
+
+@dataclass
+class AssignmentResult:
+    created: int = 0
+    removed: int = 0
+    shortfalls: list = field(default_factory=list)
+
+
+@transaction.atomic
+def auto_assign(*, stage, actor, keep_all: bool = False) -> AssignmentResult:
+    """Assign judges automatically so every innovation of the stage has Stage.judges_per_innovation judges.
+
+    Locks the stage row so two runs cannot interleave. Keeps every assignment whose sheet is started or submitted
+    (and, with keep_all, every active assignment); releases assignments that became ineligible and are not
+    submitted; deletes unstarted ones otherwise (on a full re-run) and plans the rest with judging.assignment
+    (deterministic). Effects: creates/deletes Assignment rows; notifies no one. Returns counts and the innovations
+    that cannot get k judges, with the reason.
+    """
+    from competitions.models import Stage
+
+    Stage.objects.select_for_update().get(pk=stage.pk)
+    innovations, panel, eligible, excluded = queries.eligibility(stage)
+    active = queries.active_assignments(stage)
+    judge_ids = {m.judge_id for m in panel}
+    innovation_ids = {i.pk for i in innovations}
+    removed = 0
+    # Assignments that no longer fit (judge left, innovation withdrawn, conflict) and hold no submitted sheet.
+    for assignment in active.exclude(sheet__status=SheetStatus.SUBMITTED).order_by("pk"):
+        if (
+            assignment.judge_id not in judge_ids
+            or assignment.innovation_id not in innovation_ids
+            or assignment.judge_id not in eligible.get(assignment.innovation_id, ())
+        ):
+            _release(assignment, _("No longer eligible when assignment was re-run."))
+            removed += 1
+    if not keep_all:
+        unstarted = active.exclude(pk__in=queries.started(active).values("pk"))
+        removed += unstarted.count()
+        ScoreSheet.objects.filter(assignment__in=unstarted).delete()
+        unstarted.delete()
+    kept = defaultdict(set)
+    for judge_id, innovation_id in active.values_list("judge_id", "innovation_id"):
+        kept[innovation_id].add(judge_id)
+    plan = plan_assignment([i.pk for i in innovations], sorted(judge_ids), stage.judges_per_innovation, eligible, kept)
+    created = 0
+    for innovation_id, judges in sorted(plan.new.items()):
+        for judge_id in judges:
+            assignment, made = Assignment.objects.get_or_create(
+                stage=stage, judge_id=judge_id, innovation_id=innovation_id, defaults={"assigned_by": actor}
+            )
+            if not made:  # a released assignment of the same pair comes back
+                assignment.released_at = None
+                assignment.released_reason = ""
+                assignment.assigned_by = actor
+                assignment.save(update_fields=["released_at", "released_reason", "assigned_by"])
+            created += 1
+    by_id = {i.pk: i for i in innovations}
+    shortfalls = [
+        Shortfall(
+            innovation=by_id[pk],
+            missing=missing,
+            eligible=len(eligible[pk]),
+            excluded=dict(excluded[pk]),
+        )
+        for pk, missing in sorted(plan.short.items())
+    ]
+    return AssignmentResult(created=created, removed=removed, shortfalls=shortfalls)
+
+
+def _release(assignment, reason):
+    assignment.released_at = timezone.now()
+    assignment.released_reason = str(reason)[:300]
+    assignment.save(update_fields=["released_at", "released_reason"])
+
+
+@transaction.atomic
+def assign_manually(*, stage, judge, innovation, actor) -> Assignment:
+    """Assign one judge to one innovation by hand; refuses an ineligible pair (conflict, own agency, region).
+
+    Effects: creates (or restores) the Assignment. Notifies no one.
+    """
+    _innovations, panel, eligible, _excluded = queries.eligibility(stage)
+    if innovation.pk not in eligible:
+        raise ValidationError(_("This innovation is not taking part in the stage."))
+    if judge.pk not in {m.judge_id for m in panel}:
+        raise ValidationError(_("This person is not on the stage's panel."))
+    if judge.pk not in eligible[innovation.pk]:
+        raise ValidationError(_("This judge may not score this innovation (own agency, region or a conflict)."))
+    assignment, made = Assignment.objects.get_or_create(
+        stage=stage, judge=judge, innovation=innovation, defaults={"assigned_by": actor}
+    )
+    if not made and assignment.released_at is not None:
+        assignment.released_at = None
+        assignment.released_reason = ""
+        assignment.assigned_by = actor
+        assignment.save(update_fields=["released_at", "released_reason", "assigned_by"])
+    return assignment
+
+
+@transaction.atomic
+def release_assignment(*, assignment, reason: str, actor) -> Assignment:
+    """Take an innovation away from a judge (committee). A submitted sheet stays for the audit but stops counting.
+
+    Effects: sets released_at and the reason. Notifies no one.
+    """
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for removing the assignment."))
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    _release(assignment, reason.strip())
+    return assignment
+
+
+@transaction.atomic
+def add_panel_member(
+    *, stage, actor, user=None, email="", name="", agency=None, region=None, affiliation="", base_url=""
+) -> PanelMember:
+    """Put a judge on the stage's panel, creating an account from the e-mail address when none exists.
+
+    Effects: creates the user (no usable password) if needed and the PanelMember (or restores a withdrawn one);
+    after commit e-mails the judge an invitation with a link to set their password (new accounts) or to log in.
+    """
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    created_user = False
+    if user is None:
+        email = email.strip().lower()
+        user = User.objects.filter(email__iexact=email).order_by("pk").first()
+        if user is None:
+            base = slugify(email.split("@")[0]) or "juri"
+            username = base
+            n = 1
+            while User.objects.filter(username=username).exists():
+                n += 1
+                username = f"{base}{n}"
+            first, _sep, last = (name or "").strip().partition(" ")
+            user = User(username=username, email=email, first_name=first[:150], last_name=last[:150])
+            user.set_unusable_password()
+            user.save()
+            created_user = True
+    member, made = PanelMember.objects.get_or_create(
+        stage=stage,
+        judge=user,
+        defaults={"agency": agency, "region": region, "affiliation": affiliation},
+    )
+    if not made:
+        member.agency = agency
+        member.region = region
+        member.affiliation = affiliation
+        member.withdrawn_at = None
+        member.save(update_fields=["agency", "region", "affiliation", "withdrawn_at"])
+    if user.email:
+        transaction.on_commit(lambda: _send_invite(member.pk, created_user, base_url))
+    return member
+
+
+def _send_invite(member_id, new_account, base_url):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    member = PanelMember.objects.select_related("judge", "stage__competition").get(pk=member_id)
+    user = member.judge
+    if new_account:
+        path = reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    else:
+        path = reverse("judging:dashboard")
+    _mail(
+        "judging_invite",
+        user.email,
+        {"member": member, "user": user, "link": base_url.rstrip("/") + path, "new_account": new_account},
+    )
+
+
+def _mail(name, to, context):
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+
+    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject, render_to_string(f"emails/{name}_body.txt", context), settings.DEFAULT_FROM_EMAIL, [to]
+    )
+    message.attach_alternative(render_to_string(f"emails/{name}_body.html", context), "text/html")
+    message.send()
+
+
+@transaction.atomic
+def withdraw_judge(*, member, reason: str, actor) -> AssignmentResult:
+    """A judge leaves the stage's panel mid-stage.
+
+    Effects: sets PanelMember.withdrawn_at; releases the judge's assignments whose sheet is not submitted (submitted
+    sheets keep counting); re-runs the assignment keeping every other assignment, so each innovation keeps k.
+    """
+    member = PanelMember.objects.select_for_update().get(pk=member.pk)
+    member.withdrawn_at = timezone.now()
+    member.save(update_fields=["withdrawn_at"])
+    for assignment in (
+        queries.active_assignments(member.stage)
+        .filter(judge=member.judge_id)
+        .exclude(sheet__status=SheetStatus.SUBMITTED)
+    ):
+        _release(assignment, reason or _("The judge withdrew from the panel."))
+    return auto_assign(stage=member.stage, actor=actor, keep_all=True)
+
+
+@transaction.atomic
+def declare_conflict(*, competition, judge, reason: str, actor, agency=None, innovation=None) -> Conflict:
+    """A judge declares a conflict of interest with an agency or one innovation (for the whole competition).
+
+    Effects: creates the Conflict; releases the judge's affected assignments in every stage of the competition,
+    submitted ones included (a conflicted score must not count); re-runs the assignment of each affected stage
+    keeping every other assignment, so each innovation keeps k judges. Notifies no one.
+    """
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the conflict of interest."))
+    if (agency is None) == (innovation is None):
+        raise ValidationError(_("Choose either an agency or one innovation."))
+    conflict, _created = Conflict.objects.get_or_create(
+        competition=competition,
+        judge=judge,
+        agency=agency,
+        innovation=innovation,
+        defaults={"reason": reason.strip()},
+    )
+    affected = Assignment.objects.filter(stage__competition=competition, judge=judge, released_at__isnull=True)
+    affected = (
+        affected.filter(innovation__agency=agency) if agency is not None else affected.filter(innovation=innovation)
+    )
+    stages = set()
+    for assignment in affected.select_related("stage"):
+        _release(assignment, _("Conflict of interest declared: %(reason)s") % {"reason": reason.strip()})
+        stages.add(assignment.stage)
+    for stage in sorted(stages, key=lambda s: s.order):
+        auto_assign(stage=stage, actor=actor, keep_all=True)
+    return conflict
+
+
+def rubric_locked(stage) -> bool:
+    """A rubric cannot change once a sheet of the stage has a score: totals would no longer mean the same."""
+    return CriterionScore.objects.filter(criterion__stage=stage).exists()
+
+
+NATIONAL_2023_PROPOSAL = [
+    ("background", gettext_lazy("Background and goals"), 10),
+    ("novelty", gettext_lazy("Novelty"), 15),
+    ("implementation", gettext_lazy("Implementation"), 5),
+    ("significance", gettext_lazy("Significance"), 30),
+    ("adaptability", gettext_lazy("Adaptability"), 20),
+    ("resources", gettext_lazy("Resources"), 5),
+    ("sustainability", gettext_lazy("Sustainability"), 15),
 ]
+
+
+@transaction.atomic
+def apply_preset(*, stage, actor) -> list[Criterion]:
+    """Replace the stage's rubric with the national 2023 proposal weights (scores 0-100 in steps of 1).
+
+    Effects: deletes the stage's criteria and creates the seven preset ones. Refused once scores exist.
+    """
+    if rubric_locked(stage):
+        raise ValidationError(_("The rubric cannot change: judges have already scored with it."))
+    stage.criteria.all().delete()
+    return [
+        Criterion.objects.create(
+            stage=stage, order=n, code=code, name=str(name), weight=Decimal(weight), max_score=Decimal(100)
+        )
+        for n, (code, name, weight) in enumerate(NATIONAL_2023_PROPOSAL, start=1)
+    ]
+
+
+@transaction.atomic
+def copy_rubric(*, source, target, actor) -> list[Criterion]:
+    """Replace the target stage's rubric with a copy of the source stage's (criteria and level descriptors).
+
+    Effects: deletes the target's criteria, creates copies. Refused once the target has scores.
+    """
+    if source.pk == target.pk:
+        raise ValidationError(_("Choose another stage to copy from."))
+    if rubric_locked(target):
+        raise ValidationError(_("The rubric cannot change: judges have already scored with it."))
+    target.criteria.all().delete()
+    copies = []
+    for criterion in source.criteria.prefetch_related("levels").order_by("order"):
+        copy = Criterion.objects.create(
+            stage=target,
+            order=criterion.order,
+            code=criterion.code,
+            name=criterion.name,
+            guidance=criterion.guidance,
+            weight=criterion.weight,
+            min_score=criterion.min_score,
+            max_score=criterion.max_score,
+            step=criterion.step,
+        )
+        CriterionLevel.objects.bulk_create(
+            [CriterionLevel(criterion=copy, score=lv.score, descriptor=lv.descriptor) for lv in criterion.levels.all()]
+        )
+        copies.append(copy)
+    return copies
+
+
+def send_reminders(*, stage, actor, base_url="") -> int:
+    """E-mail every active judge of the stage who still has sheets to submit. Returns how many were e-mailed.
+
+    Effects: one e-mail per judge (after commit when called in a transaction). Changes no data.
+    """
+    from django.urls import reverse
+
+    members = list(queries.open_sheet_judges(stage))
+    link = base_url.rstrip("/") + reverse("judging:dashboard")
+    sent = 0
+    for member in members:
+        if member.judge.email:
+            context = {"member": member, "stage": stage, "open_count": member.open_count, "link": link}
+            transaction.on_commit(lambda to=member.judge.email, ctx=context: _mail("judging_reminder", to, ctx))
+            sent += 1
+    return sent

@@ -1,6 +1,7 @@
 """Small builders for judging tests: a stage with a rubric, entries, judges and submitted sheets."""
 
 import datetime
+import itertools
 from decimal import Decimal
 
 from django.utils import timezone
@@ -29,6 +30,9 @@ def make_rubric(stage, specs):
     return criteria
 
 
+_numbers = itertools.count(1)
+
+
 def make_entries(stage, count, *, category=None, agency=None, base_time=None):
     base_time = base_time or timezone.now() - datetime.timedelta(days=30)
     innovations = []
@@ -40,7 +44,7 @@ def make_entries(stage, count, *, category=None, agency=None, base_time=None):
             competition=stage.competition,
             status="eligible",
             submitted_at=base_time + datetime.timedelta(minutes=i),
-            entry_number=f"E-{i + 1}",
+            entry_number=f"E-{next(_numbers)}",
             **extra,
         )
         f.StageEntryFactory(innovation=innovation, stage=stage)

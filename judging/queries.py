@@ -1,0 +1,138 @@
+"""Reusable querysets and heavier reads of judging: eligibility, queues, progress."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from judging.enums import SheetStatus
+from judging.models import Assignment, Conflict, CriterionScore, PanelMember
+from submissions.enums import InnovationStatus
+from submissions.models import AgencyMembership, Innovation, StageEntry
+
+
+def active_panel(stage):
+    return PanelMember.objects.filter(stage=stage, withdrawn_at__isnull=True).select_related(
+        "judge", "agency", "region"
+    )
+
+
+def stage_innovations(stage):
+    """Innovations taking part in the stage (withdrawn ones excluded)."""
+    return Innovation.objects.filter(pk__in=StageEntry.objects.filter(stage=stage).values("innovation_id")).exclude(
+        status=InnovationStatus.WITHDRAWN
+    )
+
+
+def active_assignments(stage):
+    return Assignment.objects.filter(stage=stage, released_at__isnull=True)
+
+
+def exclusion_reasons(stage, judge_id, judge_agency_id, judge_region_id, innovation, conflicts, memberships):
+    """Why a judge may not score an innovation: a list of reason codes (empty when eligible)."""
+    reasons = []
+    if innovation.agency_id == judge_agency_id or innovation.agency_id in memberships.get(judge_id, ()):
+        reasons.append("own_agency")
+    agencies, innovations = conflicts.get(judge_id, (set(), set()))
+    if innovation.agency_id in agencies or innovation.pk in innovations:
+        reasons.append("conflict")
+    if stage.exclude_same_region and judge_region_id and judge_region_id == innovation.agency.region_id:
+        reasons.append("same_region")
+    return reasons
+
+
+def eligibility(stage):
+    """(innovations, panel members, eligible map innovation id -> judge ids, exclusion counters per innovation)."""
+    innovations = list(stage_innovations(stage).select_related("agency").order_by("pk"))
+    panel = list(active_panel(stage).order_by("judge_id"))
+    judge_ids = [m.judge_id for m in panel]
+    conflicts = defaultdict(lambda: (set(), set()))
+    for judge_id, agency_id, innovation_id in Conflict.objects.filter(
+        competition=stage.competition_id, judge_id__in=judge_ids
+    ).values_list("judge_id", "agency_id", "innovation_id"):
+        if agency_id:
+            conflicts[judge_id][0].add(agency_id)
+        if innovation_id:
+            conflicts[judge_id][1].add(innovation_id)
+    memberships = defaultdict(set)
+    for user_id, agency_id in AgencyMembership.objects.filter(user_id__in=judge_ids).values_list(
+        "user_id", "agency_id"
+    ):
+        memberships[user_id].add(agency_id)
+    eligible = {}
+    excluded = {}
+    for innovation in innovations:
+        eligible[innovation.pk] = set()
+        counter = Counter()
+        for m in panel:
+            reasons = exclusion_reasons(stage, m.judge_id, m.agency_id, m.region_id, innovation, conflicts, memberships)
+            if reasons:
+                counter.update(reasons)
+            else:
+                eligible[innovation.pk].add(m.judge_id)
+        excluded[innovation.pk] = counter
+    return innovations, panel, eligible, excluded
+
+
+def judge_queue(judge, stage=None):
+    """The judge's active assignments with their sheet and how many criteria are scored (one query)."""
+    qs = (
+        Assignment.objects.filter(
+            judge=judge,
+            released_at__isnull=True,
+            stage__panel__judge=judge,
+            stage__panel__withdrawn_at__isnull=True,
+        )
+        .select_related("stage__competition", "innovation__agency", "innovation__category", "sheet")
+        .annotate(
+            scored=Count("sheet__scores", distinct=True),
+            criteria_count=Count("stage__criteria", distinct=True),
+        )
+        .order_by("stage__competition__name", "stage__order", "innovation__entry_number", "innovation__pk")
+    )
+    if stage is not None:
+        qs = qs.filter(stage=stage)
+    return qs
+
+
+def progress_matrix(stage):
+    """Judges x innovations: {(judge id, innovation id): assignment with sheet}, judges, innovations."""
+    assignments = list(
+        active_assignments(stage)
+        .select_related("sheet")
+        .annotate(scored=Count("sheet__scores"))
+        .order_by("innovation_id", "judge_id")
+    )
+    cells = {(a.judge_id, a.innovation_id): a for a in assignments}
+    panel = list(active_panel(stage).order_by("judge__last_name", "judge__first_name", "judge__username"))
+    innovations = list(stage_innovations(stage).select_related("agency").order_by("entry_number", "pk"))
+    return cells, panel, innovations
+
+
+def open_sheet_judges(stage):
+    """Active judges of the stage with at least one assignment whose sheet is not submitted."""
+    submitted = Assignment.objects.filter(pk=OuterRef("pk"), sheet__status=SheetStatus.SUBMITTED)
+    open_assignments = active_assignments(stage).filter(~Exists(submitted))
+    return (
+        PanelMember.objects.filter(stage=stage, withdrawn_at__isnull=True)
+        .filter(judge__in=open_assignments.values("judge_id"))
+        .select_related("judge")
+        .annotate(
+            open_count=Count(
+                "judge__assignments",
+                filter=Q(judge__assignments__stage=stage, judge__assignments__released_at__isnull=True)
+                & ~Q(judge__assignments__sheet__status=SheetStatus.SUBMITTED),
+            )
+        )
+    )
+
+
+def started(assignment_qs):
+    """Assignments whose sheet has at least one score or is submitted/reopened (to be kept on a re-run)."""
+    has_scores = CriterionScore.objects.filter(sheet__assignment=OuterRef("pk"))
+    return assignment_qs.filter(
+        Exists(has_scores)
+        | Q(sheet__status__in=[SheetStatus.SUBMITTED, SheetStatus.REOPENED])
+        | (Q(sheet__isnull=False) & ~Q(sheet__comment=""))
+    )
