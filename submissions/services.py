@@ -350,17 +350,20 @@ def advance_to_stage(*, innovation_ids, stage, actor) -> int:
     Returns how many innovations entered the stage for the first time.
     """
     ids = list(innovation_ids)
-    innovations = Innovation.objects.select_for_update().filter(pk__in=ids, competition=stage.competition)
-    existing = set(
-        StageEntry.objects.filter(stage=stage, innovation_id__in=ids).values_list("innovation_id", flat=True)
+    # Lock first, then update through a plain queryset: PostgreSQL refuses FOR UPDATE on the outer join that the
+    # nullable stage_reached filter needs.
+    locked = list(
+        Innovation.objects.select_for_update()
+        .filter(pk__in=ids, competition=stage.competition)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    new = [
-        StageEntry(innovation_id=pk, stage=stage)
-        for pk in innovations.values_list("pk", flat=True)
-        if pk not in existing
-    ]
+    existing = set(
+        StageEntry.objects.filter(stage=stage, innovation_id__in=locked).values_list("innovation_id", flat=True)
+    )
+    new = [StageEntry(innovation_id=pk, stage=stage) for pk in locked if pk not in existing]
     StageEntry.objects.bulk_create(new)
-    innovations.exclude(stage_reached__order__gte=stage.order).update(stage_reached=stage)
+    Innovation.objects.filter(pk__in=locked).exclude(stage_reached__order__gte=stage.order).update(stage_reached=stage)
     return len(new)
 
 
