@@ -20,7 +20,7 @@ def public_competitions():
 
 
 def get_public_competition(slug) -> Competition:
-    return get_object_or_404(public_competitions(), slug=slug)
+    return get_object_or_404(public_competitions().select_related("winners_release"), slug=slug)
 
 
 def public_snapshots():

@@ -286,7 +286,7 @@ def render_certificate_item(*, item_id) -> bool:
     """
     with transaction.atomic():
         item = (
-            JobItem.objects.select_for_update()
+            JobItem.objects.select_for_update(of=("self",))
             .select_related("certificate__competition", "certificate__innovation", "certificate__stage")
             .select_related("certificate__award")
             .filter(pk=item_id)
@@ -295,9 +295,6 @@ def render_certificate_item(*, item_id) -> bool:
         if item is None:
             return False
         if item.status != ItemStatus.DONE:
-            GenerationJob.objects.filter(pk=item.job_id, status=JobStatus.QUEUED).update(
-                status=JobStatus.RUNNING, started_at=timezone.now()
-            )
             certificate = item.certificate
             if not certificate_is_current(certificate):
                 data, digest = render_certificate_pdf(certificate)
@@ -335,6 +332,10 @@ def _update_progress(job_id):
     job.done = counts.get(ItemStatus.DONE, 0)
     job.failed = counts.get(ItemStatus.FAILED, 0)
     fields = ["done", "failed"]
+    if job.status == JobStatus.QUEUED:
+        job.status = JobStatus.RUNNING
+        job.started_at = timezone.now()
+        fields += ["status", "started_at"]
     if job.done + job.failed >= job.total and job.status != JobStatus.DONE:
         if job.failed:
             job.status = JobStatus.FAILED

@@ -159,7 +159,7 @@ def publish_shortlist(
     missing = [pk for pk, reason in overrides.items() if not reason]
     if missing:
         raise ValidationError(_("Every manual change to the computed list needs a reason."))
-    stage = Stage.objects.select_for_update().select_related("competition").get(pk=stage.pk)
+    stage = Stage.objects.select_for_update(of=("self",)).select_related("competition").get(pk=stage.pk)
     previous = current_snapshot(stage)
     correction_reason = (correction_reason or "").strip()
     if previous is not None and not correction_reason:
@@ -242,7 +242,7 @@ def advance_stage(*, snapshot, actor) -> ShortlistSnapshot:
     Effects: refuses while the window is open or an objection to the stage is unanswered; calls
     submissions.advance_to_stage with the listed innovations; sets advanced_at.
     """
-    snapshot = ShortlistSnapshot.objects.select_for_update().select_related("stage").get(pk=snapshot.pk)
+    snapshot = ShortlistSnapshot.objects.select_for_update(of=("self",)).select_related("stage").get(pk=snapshot.pk)
     blockers = advance_blockers(snapshot)
     if blockers:
         raise ValidationError(blockers)
@@ -267,7 +267,7 @@ def file_objection(*, snapshot, innovation, name, email, reason, actor=None) -> 
 def answer_objection(*, objection, answer, actor) -> Objection:
     """The committee's answer to an objection. Effects: saves it with who and when; e-mails the objector."""
     objection = (
-        Objection.objects.select_for_update().select_related("snapshot__stage__competition").get(pk=objection.pk)
+        Objection.objects.select_for_update(of=("self",)).select_related("snapshot__stage__competition").get(pk=objection.pk)
     )
     objection.answer = answer.strip()
     objection.answered_by = actor

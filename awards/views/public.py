@@ -42,7 +42,7 @@ def competition_results(request, slug):
     snapshots = list(
         rules.public_snapshots()
         .filter(stage__competition=competition, superseded_by__isnull=True)
-        .select_related("stage", "supersedes")
+        .select_related("stage__competition", "supersedes", "superseded_by")
         .order_by("-stage__order")
     )
     for snapshot in snapshots:
@@ -69,7 +69,10 @@ def competition_results(request, slug):
 def snapshot_public(request, slug, pk):
     competition = rules.get_public_competition(slug)
     snapshot = get_object_or_404(
-        rules.public_snapshots().filter(stage__competition=competition).select_related("stage", "supersedes"), pk=pk
+        rules.public_snapshots()
+        .filter(stage__competition=competition)
+        .select_related("stage__competition", "supersedes", "superseded_by"),
+        pk=pk,
     )
     snapshot.public_rows = _public_rows(snapshot)
     return render(

@@ -10,6 +10,17 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def eager_tasks():
+    """Tasks run inline in these tests even when CELERY_BROKER_URL is set (the integration tests switch it off)."""
+    from kovablik.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def run_on_commit(django_capture_on_commit_callbacks):
     """Run a callable and then its on_commit hooks (tasks run eagerly), as a committed request would."""

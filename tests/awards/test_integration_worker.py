@@ -1,0 +1,85 @@
+"""Certificates with Redis and a real Celery worker process (PostgreSQL test database)."""
+
+import pytest
+from django.core.files.storage import default_storage
+
+from awards.enums import JobStatus
+from awards.models import Certificate, GenerationJob
+from awards.services import certificates as service
+from tests import factories as f
+from tests.services import WorkerProcess, database_url_of_test_db, require_broker, require_postgres, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def worker_env(transactional_db, settings, media_root):
+    require_postgres()
+    require_broker()
+    from kovablik.celery import app
+
+    app.conf.task_always_eager = False
+    app.control.purge()  # messages left by an earlier run would name rows of another test database
+    return {"DJANGO_MEDIA_ROOT": str(media_root), "KOVABLIK_SITE_URL": settings.SITE_URL}
+
+
+def demo_competition(entries):
+    """A small demo competition: eligible entries of several agencies and a judge."""
+    competition = f.CompetitionFactory(slug="kolabik-demo", name="Kolabik Demo", year=2026)
+    stage = f.StageFactory(competition=competition, order=3, kind="proposal")
+    f.PanelMemberFactory(stage=stage, judge=f.UserFactory(username="juri_demo", first_name="Ani", last_name="Juri"))
+    committee = f.CommitteeMemberFactory(competition=competition).user
+    for i in range(entries):
+        f.InnovationFactory(competition=competition, status="eligible", title=f"Inovasi Demo {i}")
+    return competition, committee
+
+
+def job_state(job):
+    job.refresh_from_db()
+    return job
+
+
+def assert_complete(competition, job, expected):
+    certificates = list(Certificate.objects.filter(competition=competition))
+    serials = [c.serial for c in certificates]
+    assert job.status == JobStatus.DONE and job.done == job.total == expected
+    assert len(certificates) == expected and len(set(serials)) == expected
+    for certificate in certificates:
+        with default_storage.open(certificate.file.name, "rb") as handle:
+            assert handle.read(5) == b"%PDF-"
+    assert default_storage.exists(job.result.name)
+
+
+def test_batch_completes_on_a_real_worker(worker_env):
+    competition, committee = demo_competition(4)
+    worker = WorkerProcess(database_url_of_test_db(), extra_env=worker_env).start()
+    try:
+        job = service.start_certificate_batch(competition=competition, actor=committee)
+        wait_for(lambda: job_state(job).status == JobStatus.DONE, timeout=180, message="the batch to finish")
+    finally:
+        worker.stop()
+
+    assert_complete(competition, job, expected=5)
+
+
+def test_batch_survives_a_worker_killed_mid_batch(worker_env):
+    competition, committee = demo_competition(15)
+    worker = WorkerProcess(database_url_of_test_db(), extra_env=worker_env).start()
+    try:
+        job = service.start_certificate_batch(competition=competition, actor=committee)
+        wait_for(lambda: job_state(job).done >= 2, timeout=180, message="the first files")
+    finally:
+        worker.kill()
+    killed_at = job_state(job).done
+    serials_before = dict(Certificate.objects.values_list("pk", "serial"))
+
+    restarted = WorkerProcess(database_url_of_test_db(), extra_env=worker_env).start()
+    try:
+        wait_for(lambda: job_state(job).status == JobStatus.DONE, timeout=240, message="the batch to finish")
+    finally:
+        restarted.stop()
+
+    assert killed_at < job.total, "the worker finished before it was killed: the test proved nothing"
+    assert_complete(competition, job, expected=16)
+    assert dict(Certificate.objects.values_list("pk", "serial")) == serials_before
+    assert GenerationJob.objects.count() == 1
