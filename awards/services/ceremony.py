@@ -99,7 +99,12 @@ def render_leaderboard_job(*, job_id) -> bool:
     from awards import pdf
 
     with transaction.atomic():
-        job = GenerationJob.objects.select_for_update(of=("self",)).select_related("competition").filter(pk=job_id).first()
+        job = (
+            GenerationJob.objects.select_for_update(of=("self",))
+            .select_related("competition")
+            .filter(pk=job_id)
+            .first()
+        )
         if job is None or job.status == JobStatus.DONE:
             return False
         job.status = JobStatus.RUNNING

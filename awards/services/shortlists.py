@@ -267,7 +267,9 @@ def file_objection(*, snapshot, innovation, name, email, reason, actor=None) -> 
 def answer_objection(*, objection, answer, actor) -> Objection:
     """The committee's answer to an objection. Effects: saves it with who and when; e-mails the objector."""
     objection = (
-        Objection.objects.select_for_update(of=("self",)).select_related("snapshot__stage__competition").get(pk=objection.pk)
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("snapshot__stage__competition")
+        .get(pk=objection.pk)
     )
     objection.answer = answer.strip()
     objection.answered_by = actor
