@@ -58,7 +58,12 @@ def _refuse(message, field=eligibility.NON_FIELD):
 
 
 def _locked(innovation) -> Innovation:
-    return Innovation.objects.select_for_update().select_related("competition", "group", "agency").get(pk=innovation.pk)
+    # Only the innovation's row: locking the joined competition too would queue every autosave behind a submit.
+    return (
+        Innovation.objects.select_for_update(of=("self",))
+        .select_related("competition", "group", "agency")
+        .get(pk=innovation.pk)
+    )
 
 
 def awaiting_screening_status(competition) -> str:
