@@ -1,18 +1,226 @@
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+"""The judge's workspace: queue, scoring page, autosave, attachments, conflicts."""
 
-from judging import rules
-from judging.models import Assignment
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
+
+from judging import queries, rules, services
+from judging.enums import SheetStatus
+from judging.forms import ConflictForm, SheetForm
+from judging.models import ScoreSheet
+from submissions.models import Attachment
 
 
 @login_required
 def dashboard(request):
     if not rules.is_judge(request.user):
         raise Http404
-    assignments = (
-        Assignment.objects.filter(judge=request.user, stage__panel__judge=request.user, stage__panel__withdrawn_at=None)
-        .select_related("stage__competition", "innovation", "sheet")
-        .order_by("stage__competition__name", "stage__order", "innovation__title")
+    assignments = list(queries.judge_queue(request.user))
+    done = sum(1 for a in assignments if _status(a) == SheetStatus.SUBMITTED)
+    return render(
+        request,
+        "judging/dashboard.html",
+        {"assignments": assignments, "done": done, "total": len(assignments)},
     )
-    return render(request, "judging/dashboard.html", {"assignments": assignments})
+
+
+def _status(assignment):
+    sheet = getattr(assignment, "sheet", None)
+    return sheet.status if sheet is not None else None
+
+
+def _neighbours(user, assignment):
+    ids = list(queries.judge_queue(user, stage=assignment.stage).values_list("pk", flat=True))
+    position = ids.index(assignment.pk)
+    previous_id = ids[position - 1] if position > 0 else None
+    next_id = ids[position + 1] if position + 1 < len(ids) else None
+    return previous_id, next_id, position + 1, len(ids)
+
+
+def _attachments(innovation, anonymised):
+    items = []
+    for n, attachment in enumerate(
+        Attachment.objects.filter(innovation=innovation).select_related("requirement"), start=1
+    ):
+        items.append(
+            {
+                "pk": attachment.pk,
+                "label": f"{attachment.requirement.name} ({n})" if anonymised else attachment.original_name,
+                "is_pdf": attachment.content_type == "application/pdf",
+                "is_image": attachment.content_type.startswith("image/"),
+            }
+        )
+    return items
+
+
+@login_required
+def sheet(request, pk):
+    """The scoring page: the proposal beside the rubric. POST saves the draft or submits."""
+    assignment = rules.get_assignment_for_judge(request.user, pk)
+    stage = assignment.stage
+    sheet_obj = services.sheet_for(assignment)
+    assignment.sheet = sheet_obj
+    criteria = list(stage.criteria.prefetch_related("levels").order_by("order"))
+    editable = rules.may_edit_sheet(request.user, assignment)
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("This sheet is submitted and locked."))
+            return redirect("judging:sheet", pk=pk)
+        form = SheetForm(request.POST, criteria=criteria)
+        if form.is_valid():
+            try:
+                sheet_obj = services.save_sheet(
+                    sheet=sheet_obj,
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                    version=form.cleaned_data["version"],
+                    actor=request.user,
+                )
+                if "submit" in request.POST:
+                    services.submit_sheet(sheet=sheet_obj, actor=request.user)
+                    messages.success(request, _("Sheet submitted. Thank you."))
+                    _prev, next_id, _pos, _count = _neighbours(request.user, assignment)
+                    return redirect("judging:sheet", pk=next_id) if next_id else redirect("judging:dashboard")
+                messages.success(request, _("Draft saved."))
+                return redirect("judging:sheet", pk=pk)
+            except services.StaleSheet:
+                messages.error(
+                    request,
+                    _("This sheet was saved in another window meanwhile. Check the values below and save again."),
+                )
+                return redirect("judging:sheet", pk=pk)
+            except services.SheetLocked:
+                messages.error(request, _("This sheet is submitted and locked."))
+                return redirect("judging:sheet", pk=pk)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+    else:
+        values = {f"c{cid}": value.normalize() for cid, value in sheet_obj.scores.values_list("criterion_id", "value")}
+        form = SheetForm(
+            initial={**values, "comment": sheet_obj.comment, "version": sheet_obj.version}, criteria=criteria
+        )
+    previous_id, next_id, position, count = _neighbours(request.user, assignment)
+    innovation = assignment.innovation
+    others = []
+    if rules.may_see_other_scores(request.user, assignment):
+        others = list(
+            ScoreSheet.objects.filter(
+                assignment__stage=stage,
+                assignment__innovation=innovation,
+                assignment__released_at__isnull=True,
+                status=SheetStatus.SUBMITTED,
+            )
+            .exclude(assignment__judge=request.user)
+            .order_by("pk")
+            .values_list("total", flat=True)
+        )
+    context = {
+        "assignment": assignment,
+        "stage": stage,
+        "innovation": innovation,
+        "anonymised": rules.hides_agency(stage),
+        "sheet": sheet_obj,
+        "form": form,
+        "editable": editable,
+        "answers": innovation.answers.select_related("question").order_by("question__order"),
+        "attachments": _attachments(innovation, rules.hides_agency(stage)),
+        "previous_id": previous_id,
+        "next_id": next_id,
+        "position": position,
+        "count": count,
+        "others": others,
+        "conflict_form": ConflictForm(),
+        "levels": {c.pk: list(c.levels.all()) for c in criteria},
+    }
+    return render(request, "judging/sheet.html", context)
+
+
+@login_required
+@require_POST
+def autosave(request, pk):
+    """Background save of a draft (static/judging/sheet.js). JSON in and out; 409 when stale or locked."""
+    assignment = rules.get_assignment_for_judge(request.user, pk)
+    sheet_obj = services.sheet_for(assignment)
+    criteria = list(assignment.stage.criteria.order_by("order"))
+    form = SheetForm(request.POST, criteria=criteria)
+    if not form.is_valid():
+        return JsonResponse({"errors": [str(e) for e in form.non_field_errors()]}, status=400)
+    try:
+        sheet_obj = services.save_sheet(
+            sheet=sheet_obj,
+            scores=form.scores(),
+            comment=form.cleaned_data["comment"],
+            version=form.cleaned_data["version"],
+            actor=request.user,
+        )
+    except services.StaleSheet as exc:
+        return JsonResponse(
+            {
+                "error": _("Saved from another window in the meantime: reload the page to see the latest values."),
+                "version": exc.current_version,
+            },
+            status=409,
+        )
+    except services.SheetLocked:
+        return JsonResponse({"error": _("This sheet is submitted and locked.")}, status=409)
+    except ValidationError as exc:
+        return JsonResponse({"errors": exc.messages}, status=400)
+    return JsonResponse(
+        {
+            "version": sheet_obj.version,
+            "message": _("Draft saved at %(time)s.")
+            % {"time": timezone.localtime(sheet_obj.updated_at).strftime("%H:%M:%S")},
+        }
+    )
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def attachment(request, pk, attachment_pk):
+    """Stream an attachment of an innovation assigned to the judge (the scoring page shows it in a frame)."""
+    assignment = rules.get_assignment_for_judge(request.user, pk)
+    item = get_object_or_404(
+        Attachment.objects.select_related("requirement"), pk=attachment_pk, innovation=assignment.innovation
+    )
+    if rules.hides_agency(assignment.stage):
+        extension = mimetypes.guess_extension(item.content_type) or ""
+        filename = f"{item.requirement.code}-{item.pk}{extension}"
+    else:
+        filename = item.original_name
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type, filename=filename)
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def declare_conflict(request, pk):
+    """A judge declares a conflict with the innovation of an assignment (or its whole agency)."""
+    assignment = rules.get_assignment_for_judge(request.user, pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the conflict of interest."))
+        return redirect("judging:sheet", pk=pk)
+    scope = form.cleaned_data["scope"]
+    services.declare_conflict(
+        competition=assignment.stage.competition,
+        judge=request.user,
+        reason=form.cleaned_data["reason"],
+        actor=request.user,
+        agency=assignment.innovation.agency if scope == "agency" else None,
+        innovation=assignment.innovation if scope == "innovation" else None,
+    )
+    messages.success(request, _("Conflict of interest recorded. The innovation has been given to another judge."))
+    return redirect(reverse("judging:dashboard"))

@@ -1,0 +1,331 @@
+"""The committee's judging pages: rubric, panel, assignment, progress, leaderboard, audit, export."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from competitions.models import Category
+from competitions.rules import get_competition_for_committee
+from judging import export, queries, rules, services
+from judging.forms import (
+    CopyRubricForm,
+    CriterionFormSet,
+    ManualAssignmentForm,
+    PanelMemberForm,
+    ReasonForm,
+)
+from judging.models import Assignment, PanelMember, ScoreSheet, SheetEvent
+from judging.ranking import TIE_BREAK_ORDER, rank_stage
+from submissions.models import Innovation
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/")
+
+
+@login_required
+def hub(request, slug):
+    competition = get_competition_for_committee(request.user, slug=slug)
+    stages = [s for s in competition.stages.order_by("order") if s.is_scored]
+    return render(request, "judging/committee/hub.html", {"competition": competition, "stages": stages})
+
+
+@login_required
+def rubric(request, slug, order):
+    stage = rules.get_stage_for_committee(request.user, slug, order)
+    locked = services.rubric_locked(stage)
+    copy_form = CopyRubricForm(stages=rules.committee_stages(request.user).exclude(pk=stage.pk).order_by("pk"))
+    formset = CriterionFormSet(instance=stage, prefix="criteria")
+    if request.method == "POST" and not locked:
+        try:
+            if "preset" in request.POST:
+                services.apply_preset(stage=stage, actor=request.user)
+                messages.success(request, _("The national 2023 proposal weights are in place."))
+                return redirect("judging:rubric", slug=slug, order=order)
+            if "copy" in request.POST:
+                copy_form = CopyRubricForm(
+                    request.POST, stages=rules.committee_stages(request.user).exclude(pk=stage.pk)
+                )
+                if copy_form.is_valid():
+                    services.copy_rubric(source=copy_form.cleaned_data["source"], target=stage, actor=request.user)
+                    messages.success(request, _("Rubric copied."))
+                    return redirect("judging:rubric", slug=slug, order=order)
+            else:
+                formset = CriterionFormSet(request.POST, instance=stage, prefix="criteria")
+                if formset.is_valid():
+                    with transaction.atomic():
+                        formset.save()
+                    messages.success(request, _("Rubric saved."))
+                    return redirect("judging:rubric", slug=slug, order=order)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    elif request.method == "POST":
+        messages.error(request, _("The rubric cannot change: judges have already scored with it."))
+    return render(
+        request,
+        "judging/committee/rubric.html",
+        {
+            "stage": stage,
+            "competition": stage.competition,
+            "formset": formset,
+            "copy_form": copy_form,
+            "locked": locked,
+            "criteria": stage.criteria.prefetch_related("levels").order_by("order"),
+        },
+    )
+
+
+@login_required
+def panel(request, slug, order):
+    stage = rules.get_stage_for_committee(request.user, slug, order)
+    form = PanelMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        member = services.add_panel_member(
+            stage=stage,
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            agency=form.cleaned_data["agency"],
+            region=form.cleaned_data["region"],
+            affiliation=form.cleaned_data["affiliation"],
+            base_url=_base_url(request),
+        )
+        messages.success(request, _("%(judge)s is on the panel and has been e-mailed.") % {"judge": member.judge.email})
+        return redirect("judging:panel", slug=slug, order=order)
+    members = (
+        PanelMember.objects.filter(stage=stage)
+        .select_related("judge", "agency", "region")
+        .order_by("withdrawn_at", "judge__last_name", "judge__username")
+    )
+    conflicts = stage.competition.conflicts.select_related("judge", "agency", "innovation").order_by("-declared_at")
+    return render(
+        request,
+        "judging/committee/panel.html",
+        {
+            "stage": stage,
+            "competition": stage.competition,
+            "form": form,
+            "members": members,
+            "conflicts": conflicts,
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, slug, order, member_pk):
+    stage = rules.get_stage_for_committee(request.user, slug, order)
+    member = get_object_or_404(PanelMember, stage=stage, pk=member_pk, withdrawn_at__isnull=True)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the withdrawal."))
+        return redirect("judging:panel", slug=slug, order=order)
+    result = services.withdraw_judge(member=member, reason=form.cleaned_data["reason"], actor=request.user)
+    _report(request, result)
+    return redirect("judging:panel", slug=slug, order=order)
+
+
+def _report(request, result):
+    messages.info(
+        request,
+        _("%(created)s assignments made, %(removed)s removed.")
+        % {"created": result.created, "removed": result.removed},
+    )
+    for short in result.shortfalls:
+        messages.warning(
+            request,
+            _("%(entry)s “%(title)s” lacks %(missing)s judge(s): %(reason)s")
+            % {
+                "entry": short.innovation.entry_number or "",
+                "title": short.innovation.title,
+                "missing": short.missing,
+                "reason": short.reason,
+            },
+        )
+
+
+@login_required
+def assignment(request, slug, order):
+    stage = rules.get_stage_for_committee(request.user, slug, order)
+    panel_judges = stage.panel.filter(withdrawn_at__isnull=True).values("judge_id")
+    from django.contrib.auth import get_user_model
+
+    manual = ManualAssignmentForm(
+        request.POST if "manual" in request.POST else None,
+        judges=get_user_model().objects.filter(pk__in=panel_judges).order_by("last_name", "username"),
+        innovations=queries.stage_innovations(stage).order_by("entry_number", "pk"),
+    )
+    if request.method == "POST":
+        if "auto" in request.POST:
+            _report(request, services.auto_assign(stage=stage, actor=request.user))
+            return redirect("judging:assignment", slug=slug, order=order)
+        if "manual" in request.POST and manual.is_valid():
+            try:
+                services.assign_manually(
+                    stage=stage,
+                    judge=manual.cleaned_data["judge"],
+                    innovation=manual.cleaned_data["innovation"],
+                    actor=request.user,
+                )
+                messages.success(request, _("Assignment made."))
+                return redirect("judging:assignment", slug=slug, order=order)
+            except ValidationError as exc:
+                manual.add_error(None, exc)
+    innovations = list(queries.stage_innovations(stage).select_related("agency").order_by("entry_number", "pk"))
+    by_innovation = {}
+    for a in queries.active_assignments(stage).select_related("judge", "sheet").order_by("judge__username"):
+        by_innovation.setdefault(a.innovation_id, []).append(a)
+    rows = [(i, by_innovation.get(i.pk, [])) for i in innovations]
+    return render(
+        request,
+        "judging/committee/assignment.html",
+        {"stage": stage, "competition": stage.competition, "rows": rows, "manual": manual, "reason_form": ReasonForm()},
+    )
+
+
+@login_required
+@require_POST
+def release(request, slug, order, assignment_pk):
+    stage = rules.get_stage_for_committee(request.user, slug, order)
+    target = get_object_or_404(Assignment, stage=stage, pk=assignment_pk, released_at__isnull=True)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        services.release_assignment(assignment=target, reason=form.cleaned_data["reason"], actor=request.user)
+        messages.success(request, _("Assignment removed."))
+    else:
+        messages.error(request, _("Give the reason for removing the assignment."))
+    return redirect("judging:assignment", slug=slug, order=order)
+
+
+@login_required
+def progress(request, slug, order):
+    stage = rules.get_stage_for_committee(request.user, slug, order)
+    if request.method == "POST":
+        sent = services.send_reminders(stage=stage, actor=request.user, base_url=_base_url(request))
+        messages.success(request, _("Reminders sent to %(count)s judge(s).") % {"count": sent})
+        return redirect("judging:progress", slug=slug, order=order)
+    cells, members, innovations = queries.progress_matrix(stage)
+    rows = []
+    for innovation in innovations:
+        row = []
+        for member in members:
+            a = cells.get((member.judge_id, innovation.pk))
+            sheet = getattr(a, "sheet", None) if a else None
+            row.append({"assignment": a, "sheet": sheet, "scored": a.scored if a else 0})
+        rows.append((innovation, row))
+    submitted = sum(1 for a in cells.values() if getattr(a, "sheet", None) and a.sheet.status == "submitted")
+    return render(
+        request,
+        "judging/committee/progress.html",
+        {
+            "stage": stage,
+            "competition": stage.competition,
+            "members": members,
+            "rows": rows,
+            "submitted": submitted,
+            "total": len(cells),
+        },
+    )
+
+
+@login_required
+def sheet_detail(request, slug, order, pk):
+    stage = rules.get_stage_for_committee(request.user, slug, order)
+    sheet = get_object_or_404(
+        ScoreSheet.objects.select_related("assignment__judge", "assignment__innovation__agency"),
+        pk=pk,
+        assignment__stage=stage,
+    )
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_sheet(sheet=sheet, reason=form.cleaned_data["reason"], actor=request.user)
+            messages.success(request, _("Sheet reopened; the judge can change it and submit again."))
+            return redirect("judging:committee_sheet", slug=slug, order=order, pk=pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(
+        request,
+        "judging/committee/sheet.html",
+        {
+            "stage": stage,
+            "competition": stage.competition,
+            "sheet": sheet,
+            "form": form,
+            "scores": sheet.scores.select_related("criterion").order_by("criterion__order"),
+            "events": sheet.events.select_related("actor"),
+        },
+    )
+
+
+@login_required
+def leaderboard(request, slug, order):
+    stage = rules.get_stage_for_committee(request.user, slug, order)
+    categories = Category.objects.filter(competition=stage.competition).order_by("order", "name")
+    category = None
+    if request.GET.get("category"):
+        category = get_object_or_404(categories, pk=request.GET["category"])
+    entries = rank_stage(stage, category=category)
+    innovations = Innovation.objects.select_related("agency", "category").in_bulk([e.innovation_id for e in entries])
+    judge_ids = sorted({j for e in entries for j in e.judge_totals})
+    from django.contrib.auth import get_user_model
+
+    judges = get_user_model().objects.in_bulk(judge_ids)
+    rows = [
+        {
+            "entry": e,
+            "innovation": innovations[e.innovation_id],
+            "totals": [(judges[j], t) for j, t in sorted(e.judge_totals.items())],
+        }
+        for e in entries
+    ]
+    return render(
+        request,
+        "judging/committee/leaderboard.html",
+        {
+            "stage": stage,
+            "competition": stage.competition,
+            "rows": rows,
+            "categories": categories,
+            "category": category,
+            "tie_break_order": TIE_BREAK_ORDER,
+        },
+    )
+
+
+@login_required
+def audit(request, slug, order):
+    stage = rules.get_stage_for_committee(request.user, slug, order)
+    events = (
+        SheetEvent.objects.filter(sheet__assignment__stage=stage)
+        .select_related("actor", "sheet__assignment__judge", "sheet__assignment__innovation")
+        .order_by("-at", "-pk")
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "judging/committee/audit.html", {"stage": stage, "competition": stage.competition, "page": page}
+    )
+
+
+@login_required
+def download(request, slug, order, part, fmt):
+    stage = rules.get_stage_for_committee(request.user, slug, order)
+    name = f"{stage.competition.slug}-stage{stage.order}-{part}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            export.to_xlsx(stage),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stage.competition.slug}-stage{stage.order}.xlsx"'
+        return response
+    table = export.scores_table(stage) if part == "scores" else export.ranking_table(stage)
+    response = HttpResponse(export.to_csv(*table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
