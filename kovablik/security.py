@@ -4,6 +4,7 @@ The header policy itself (CSP, HSTS, cookies, X-Frame-Options) is configured in 
 code that settings cannot express.
 """
 
+import ipaddress
 import logging
 import time
 from functools import wraps
@@ -124,9 +125,31 @@ def client_ip(request) -> str | None:
     count = settings.KOVABLIK_PROXY_COUNT
     if count:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= count:
+        if len(forwarded) >= count and _is_ip(forwarded[-count]):
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def throttle_username(request, credentials=None) -> str | None:
+    """The username a login attempt is counted under (AXES_USERNAME_CALLABLE).
+
+    Cut to the throttle table's 255 characters and cleared of NUL, so a hostile login form cannot make the
+    attempt's bookkeeping fail; real usernames are at most 150 characters and pass unchanged.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    source = credentials if credentials else getattr(request, "POST", {})
+    username = source.get(field)
+    if username is None:
+        return None
+    return str(username).replace("\x00", "")[:255]
 
 
 def lockout(request, original_response=None, credentials=None):

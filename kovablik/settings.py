@@ -218,6 +218,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kovablik.security.lockout"
 AXES_CLIENT_IP_CALLABLE = "kovablik.security.client_ip"
+AXES_USERNAME_CALLABLE = "kovablik.security.throttle_username"
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 KOVABLIK_PROXY_COUNT = env_int("KOVABLIK_PROXY_COUNT", 0)
 

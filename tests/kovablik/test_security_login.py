@@ -188,3 +188,25 @@ def test_password_reset_same_answer_for_unknown_email(client, agency_member):
     assert mail.outbox[0].to == [agency_member.email]
     done = client.get(unknown["Location"])
     assert "Jika ada akun" in done.content.decode() or "If an account" in done.content.decode()
+
+
+def test_login_overlong_username_counted_not_crashing(client, db, settings):
+    username = "u" * 5000
+
+    response = _fail(client, username, times=settings.AXES_FAILURE_LIMIT)
+
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get().username == "u" * 255
+
+
+def test_login_forged_forwarded_address_ignored(client, agency_member, settings):
+    settings.KOVABLIK_PROXY_COUNT = 1
+
+    client.post(
+        reverse("login"),
+        {"username": agency_member.username, "password": "x"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="bukan-alamat-ip",
+    )
+
+    assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
