@@ -108,6 +108,7 @@ def innovation_detail(request, pk):
             "next_action": timeline.next_action(innovation),
             "endorsements": innovation.endorsements.select_related("decided_by"),
             "screenings": innovation.screenings.all(),
+            "is_member": rules.is_member_of(request.user, innovation.agency_id),
             "can_edit": rules.can_edit(request.user, innovation),
             "can_withdraw": rules.can_withdraw(request.user, innovation),
             "can_endorse": rules.can_endorse(request.user, innovation)

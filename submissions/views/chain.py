@@ -91,7 +91,7 @@ def endorsement_waiting(request, slug):
 @login_required
 @require_POST
 def remind(request, pk):
-    """The committee (or the local admin itself, for its own list) nudges the local admin about a waiting entry."""
+    """The committee nudges the local admin about an entry that waits for endorsement (one e-mail, no data change)."""
     innovation = rules.get_visible_innovation(request.user, pk)
     committee = is_committee(request.user, innovation.competition)
     if not committee:

@@ -109,3 +109,28 @@ def test_committee_returns_with_reason_and_agency_sees_it(
     card.get_by_role("link", name="Perbaiki proposal").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(complete.title)
     assert_accessible()
+
+
+def test_text_typed_during_an_outage_survives_a_reload(page, login, draft, questions):  # noqa: F811
+    login("anggota")
+    page.goto(f"/agency/innovations/{draft.pk}/edit/")
+    # The server cannot be reached for autosave (an outage), but the page itself can still be reloaded.
+    page.route("**/autosave/", lambda route: route.abort())
+    page.get_by_label("Latar belakang").fill("Ditulis saat jaringan putus.")
+    expect(page.locator("#autosave-status")).to_contain_text("Belum tersimpan di server", timeout=20_000)
+    assert not Answer.objects.filter(innovation=draft, question=questions[1]).exists()
+
+    page.unroute("**/autosave/")
+    page.reload()
+    expect(page.get_by_label("Latar belakang")).to_have_value("Ditulis saat jaringan putus.")
+    expect(page.locator("#autosave-status")).to_contain_text("Semua perubahan tersimpan", timeout=20_000)
+    assert Answer.objects.get(innovation=draft, question=questions[1]).text == "Ditulis saat jaringan putus."
+
+
+def test_proposal_form_fits_a_phone(page, login, assert_accessible, draft):  # noqa: F811
+    page.set_viewport_size({"width": 390, "height": 844})
+    login("anggota")
+    page.goto(f"/agency/innovations/{draft.pk}/edit/")
+    expect(page.get_by_label("Ringkasan")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible()
