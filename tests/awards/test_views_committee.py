@@ -213,11 +213,11 @@ def test_snapshot_page_query_count_is_constant(
     client, committee, competition, proposal_stage, score, rows, django_assert_num_queries
 ):
     for i in range(rows):
-        score(f.InnovationFactory(competition=competition, status="eligible", title=f"Inovasi {i}"), 50 + i)
+        score(f.InnovationFactory(competition=competition, status="eligible", title=f"Entri Uji {i}"), 50 + i)
     snapshot = shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": rows}, actor=committee)
     client.force_login(committee)
 
     with django_assert_num_queries(14):
         response = client.get(reverse("awards:snapshot", kwargs={"slug": competition.slug, "pk": snapshot.pk}))
 
-    assert response.content.decode().count("Inovasi ") == rows
+    assert response.content.decode().count("Entri Uji ") == rows

@@ -176,13 +176,13 @@ def test_results_page_query_count_is_constant(
     client, competition, committee, proposal_stage, score, rows, django_assert_num_queries
 ):
     for i in range(rows):
-        score(f.InnovationFactory(competition=competition, status="eligible", title=f"Inovasi {i}"), 50 + i)
+        score(f.InnovationFactory(competition=competition, status="eligible", title=f"Entri Uji {i}"), 50 + i)
     shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": rows}, actor=committee)
 
     with django_assert_num_queries(3):
         response = client.get(reverse("awards:competition_results", kwargs={"slug": competition.slug}))
 
-    assert response.content.decode().count("Inovasi ") == rows
+    assert response.content.decode().count("Entri Uji ") == rows
 
 
 @pytest.mark.parametrize("rows", [1, 20])
@@ -190,10 +190,10 @@ def test_gallery_query_count_is_constant(
     client, competition, committee, proposal_stage, score, rows, django_assert_num_queries
 ):
     for i in range(rows):
-        score(f.InnovationFactory(competition=competition, status="eligible", title=f"Inovasi {i}"), 50 + i)
+        score(f.InnovationFactory(competition=competition, status="eligible", title=f"Entri Uji {i}"), 50 + i)
     shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": rows}, actor=committee)
 
     with django_assert_num_queries(5):
         response = client.get(reverse("awards:gallery"))
 
-    assert response.content.decode().count("Inovasi ") == rows
+    assert response.content.decode().count("Entri Uji ") == rows
