@@ -41,11 +41,16 @@ def user_agencies(user):
 
 
 def _local_admin_agencies_q(local_admin, prefix=""):
-    return Q(**{f"{prefix}region": local_admin.region_id}) | Q(**{f"{prefix}local_admin": local_admin})
+    # Its region, the districts inside it (where it may also create agencies), and agencies assigned to it.
+    return (
+        Q(**{f"{prefix}region": local_admin.region_id})
+        | Q(**{f"{prefix}region__parent": local_admin.region_id})
+        | Q(**{f"{prefix}local_admin": local_admin})
+    )
 
 
 def local_admin_agencies(user):
-    """The agencies a local admin coordinates: those of its region and those assigned to it."""
+    """The agencies a local admin coordinates: those of its region and its districts, and those assigned to it."""
     if not is_local_admin(user):
         return Agency.objects.none()
     return Agency.objects.filter(_local_admin_agencies_q(user.local_admin))

@@ -152,3 +152,15 @@ def test_other_member_cannot_submit_or_autosave(client, world, other_agency_memb
     draft.refresh_from_db()
     assert draft.title != "Dibajak"
     assert draft.status == InnovationStatus.DRAFT
+
+
+def test_local_admin_sees_agencies_of_its_districts(client, local_admin, region, other_region):
+    from competitions.models import Region
+
+    district = Region.objects.create(name="Kecamatan Bugul Kidul", kind="district", parent=region)
+    inside = f.AgencyFactory(name="Kelurahan Tapaan", region=district)
+    outside = f.AgencyFactory(name="Dinas Luar", region=other_region)
+    client.force_login(local_admin)
+    page = client.get(reverse("submissions:agencies")).content.decode()
+    assert inside.name in page
+    assert outside.name not in page
