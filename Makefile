@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PIP := PIP_CONSTRAINT=$(CURDIR)/constraints.txt PIP_DISABLE_PIP_VERSION_CHECK=1 $(VENV)/bin/pip
 # `make run` is the laptop set-up: SQLite and eager Celery whatever the shell exports.
 LAPTOP_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND
+# Two test processes for the two cores; tests with a real Celery worker stay together on one of them.
+TEST_PROCESSES ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -20,7 +22,7 @@ run: install system-deps
 test: install-dev system-deps-test
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \

@@ -5,6 +5,29 @@ import pytest
 from tests import factories as f
 
 
+def pytest_collection_modifyitems(items):
+    # Tests with a real Celery worker share one Redis queue: keep them on one xdist worker, one at a time.
+    for item in items:
+        if "live_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery_unless_live_worker(request):
+    """Tasks run inline in every test but those with a real worker.
+
+    Otherwise, with CELERY_BROKER_URL set (CI), a task enqueued by an ordinary test would sit in Redis and be run
+    later by another test's worker, against that test's rows.
+    """
+    from kovablik.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = "live_worker" not in request.fixturenames
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 at full strength costs ~0.3 s a user; tests check behaviour, not hashing strength.
@@ -88,14 +111,14 @@ def anonymous():
 @pytest.fixture
 def live_worker(transactional_db, settings):
     """A real Celery worker over Redis, reading and writing the test database (PostgreSQL)."""
+    from kovablik.celery import app
     from tests.services import WorkerProcess, database_url_of_test_db, require_broker, require_postgres
 
     require_postgres()
     require_broker()
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        from kovablik.celery import app
-
-        app.conf.task_always_eager = False
+    app.conf.task_always_eager = False
+    # Leftovers of an aborted earlier run would otherwise be executed against this test's rows.
+    app.control.purge()
     worker = WorkerProcess(database_url_of_test_db()).start()
     yield worker
     worker.stop()
