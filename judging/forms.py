@@ -8,6 +8,11 @@ from judging.models import Criterion, CriterionLevel
 from submissions.models import Agency
 
 
+def plain(value) -> str:
+    """A decimal without trailing zeros and never in exponent form ("100", "7.5"), for inputs and messages."""
+    return format(value.normalize(), "f")
+
+
 class SheetForm(forms.Form):
     """One field per criterion of the stage; the service checks scales and steps."""
 
@@ -27,9 +32,9 @@ class SheetForm(forms.Form):
                 required=False,
                 widget=forms.NumberInput(
                     attrs={
-                        "min": criterion.min_score.normalize(),
-                        "max": criterion.max_score.normalize(),
-                        "step": criterion.step.normalize(),
+                        "min": plain(criterion.min_score),
+                        "max": plain(criterion.max_score),
+                        "step": plain(criterion.step),
                         "inputmode": "decimal",
                         "class": "form-control score-input",
                         "aria-describedby": f"guide-{criterion.pk}",

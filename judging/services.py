@@ -60,6 +60,10 @@ def sheet_for(assignment) -> ScoreSheet:
     return sheet
 
 
+def _plain(value) -> str:
+    return format(value.normalize(), "f")
+
+
 def parse_score(criterion, raw) -> Decimal | None:
     """A score given for a criterion, checked against its scale and step; None when left empty."""
     if raw is None or str(raw).strip() == "":
@@ -71,12 +75,12 @@ def parse_score(criterion, raw) -> Decimal | None:
     if not value.is_finite() or value < criterion.min_score or value > criterion.max_score:
         raise ValidationError(
             _("“%(criterion)s”: the score must be between %(min)s and %(max)s.")
-            % {"criterion": criterion.name, "min": criterion.min_score, "max": criterion.max_score}
+            % {"criterion": criterion.name, "min": _plain(criterion.min_score), "max": _plain(criterion.max_score)}
         )
     if (value - criterion.min_score) % criterion.step != 0:
         raise ValidationError(
             _("“%(criterion)s”: the score must go in steps of %(step)s from %(min)s.")
-            % {"criterion": criterion.name, "step": criterion.step, "min": criterion.min_score}
+            % {"criterion": criterion.name, "step": _plain(criterion.step), "min": _plain(criterion.min_score)}
         )
     return value
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from judging import queries, rules, services
 from judging.enums import SheetStatus
-from judging.forms import ConflictForm, SheetForm
+from judging.forms import ConflictForm, SheetForm, plain
 from judging.models import ScoreSheet
 from submissions.models import Attachment
 
@@ -105,7 +105,7 @@ def sheet(request, pk):
                 for message in exc.messages:
                     form.add_error(None, message)
     else:
-        values = {f"c{cid}": value.normalize() for cid, value in sheet_obj.scores.values_list("criterion_id", "value")}
+        values = {f"c{cid}": plain(value) for cid, value in sheet_obj.scores.values_list("criterion_id", "value")}
         form = SheetForm(
             initial={**values, "comment": sheet_obj.comment, "version": sheet_obj.version}, criteria=criteria
         )

@@ -79,9 +79,7 @@ def test_plan_no_direct_move_would_even_the_loads(case):
     for a in judges:
         for b in judges:
             if load[a] >= load[b] + 2:
-                movable = [
-                    i for i, js in plan.new.items() if a in js and b in eligible[i] and b not in per_inn[i]
-                ]
+                movable = [i for i, js in plan.new.items() if a in js and b in eligible[i] and b not in per_inn[i]]
                 assert not movable, (a, b, movable)
 
 
