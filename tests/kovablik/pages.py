@@ -52,6 +52,7 @@ def portal_data():
     ids = {
         "slug": competition.slug,
         "stage_id": stage.pk,
+        "order": stage.order,
         "category_id": category.pk,
         "code": certificate.code,
         "innovations": innovation.pk,
@@ -78,11 +79,11 @@ def page_urls(ids) -> list[str]:
         if route.startswith(SKIPPED_PREFIXES) or "uidb64" in route:
             continue
         kwargs = {}
-        for match in re.finditer(r"(\w+)/<(?:\w+:)?(\w+)>", route):
-            folder, param = match.groups()
-            kwargs[param] = ids.get(param) or ids.get(folder) or 1
-        for match in re.finditer(r"^<(?:\w+:)?(\w+)>", route):
-            kwargs[match.group(1)] = ids.get(match.group(1), 1)
+        for match in re.finditer(r"<(?:(\w+):)?(\w+)>", route):
+            converter, param = match.groups()
+            folder = route[: match.start()].rstrip("/").rsplit("/", 1)[-1]
+            fallback = 1 if converter == "int" else "x"
+            kwargs[param] = ids.get(param) or ids.get(folder) or fallback
         urls.append(reverse(name, kwargs=kwargs))
     return sorted(set(urls))
 
