@@ -8,7 +8,9 @@ from submissions import queries as submission_queries
 
 
 def committee_panels(competition: Competition) -> dict:
+    counts = submission_queries.status_counts(competition)
     return {
-        "status_counts": submission_queries.status_counts(competition),
+        "status_counts": counts,
+        "status_total": sum(count for _value, _label, count in counts),
         "stages": list(competition.stages.order_by("order")),
     }

@@ -69,3 +69,17 @@ def test_user_without_role_is_told_so(client, db):
 def test_home_for_anonymous_lists_public_competitions(client, competition):
     response = client.get(reverse("home"))
     assert competition.name in response.content.decode()
+
+
+def test_committee_page_counts_add_up_to_the_registered_total(client, committee, competition):
+    from tests import factories as f
+
+    for status in ["draft", "submitted", "eligible", "eligible", "withdrawn"]:
+        f.InnovationFactory(competition=competition, status=status)
+    f.InnovationFactory(status="eligible")  # another competition's entry is not counted
+    client.force_login(committee)
+    response = client.get(reverse("committee_competition", args=[competition.slug]))
+    html = response.content.decode()
+    assert "Seluruhnya 5 inovasi terdaftar." in html
+    counts = {value: count for value, _label, count in response.context["status_counts"]}
+    assert counts["eligible"] == 2 and sum(counts.values()) == 5

@@ -85,7 +85,6 @@ class Command(BaseCommand):
     def seed(self):
         self.password_hash = make_password(PASSWORD)
         rng = random.Random(2022)
-        now = timezone.now()
         day = datetime.timedelta(days=1)
         province, _ = Region.objects.get_or_create(name="Jawa Timur", kind=RegionKind.PROVINCE)
         city, _ = Region.objects.get_or_create(
@@ -154,14 +153,21 @@ class Command(BaseCommand):
                 },
             )
 
+        today = timezone.localdate()
+
+        def wib(days, hour, minute=0):
+            # Windows open at 08:00 and close at 23:59 Jakarta time, as a committee announces them.
+            moment = datetime.datetime.combine(today + days * day, datetime.time(hour, minute))
+            return timezone.make_aware(moment)
+
         stage_specs = [
-            (1, StageKind.SUBMISSION, "Pengajuan proposal", now - 40 * day, now - 10 * day, {}),
-            (2, StageKind.SCREENING, "Seleksi administrasi", now - 10 * day, now - 3 * day, {}),
-            (3, StageKind.PROPOSAL, "Evaluasi proposal (Top 20)", now - 3 * day, now + 11 * day,
+            (1, StageKind.SUBMISSION, "Pengajuan proposal", wib(-40, 8), wib(-11, 23, 59), {}),
+            (2, StageKind.SCREENING, "Seleksi administrasi", wib(-10, 8), wib(-4, 23, 59), {}),
+            (3, StageKind.PROPOSAL, "Evaluasi proposal (Top 20)", wib(-3, 8), wib(11, 23, 59),
              {"shortlist_size": 20, "weight": 40, "judges_per_innovation": JUDGES_PER_INNOVATION, "objection_days": 5}),
-            (4, StageKind.PRESENTATION, "Presentasi dan wawancara (Top 10)", now + 20 * day, now + 25 * day,
+            (4, StageKind.PRESENTATION, "Presentasi dan wawancara (Top 10)", wib(20, 8), wib(25, 23, 59),
              {"shortlist_size": 10, "weight": 60, "judges_per_innovation": 5}),
-            (5, StageKind.FINAL, "Penetapan pemenang (Best Three)", now + 30 * day, now + 32 * day,
+            (5, StageKind.FINAL, "Penetapan pemenang (Best Three)", wib(30, 8), wib(32, 23, 59),
              {"shortlist_size": 3, "weight": 0, "judges_per_innovation": 5}),
         ]  # fmt: skip
         stages = {}
@@ -209,11 +215,12 @@ class Command(BaseCommand):
             )
 
         committee_user = self.user("panitia")
-        submitted_base = now - 12 * day
+        # Most entries arrive in the last days before the deadline, the last ones hours before it.
+        deadline = stages[StageKind.SUBMISSION].closes_at
         innovations = []
         for i, (title, agency_index, category_index, group_kind) in enumerate(data.INNOVATIONS):
             status = NOT_ELIGIBLE.get(i, InnovationStatus.ELIGIBLE)
-            submitted = None if status == InnovationStatus.DRAFT else submitted_base + datetime.timedelta(hours=7 * i)
+            submitted = None if status == InnovationStatus.DRAFT else deadline - datetime.timedelta(hours=5 * (57 - i))
             innovation, _ = Innovation.objects.get_or_create(
                 competition=competition,
                 title=title,
