@@ -32,14 +32,17 @@ def winners(request, slug):
     competition = rules.get_competition_for_committee(request.user, slug=slug)
     release = WinnersRelease.objects.filter(competition=competition).first()
     sections = []
-    for category in Category.objects.filter(competition=competition):
+    # Category by category, then the overall places and special awards across categories (category None).
+    for category in [*Category.objects.filter(competition=competition), None]:
         ranking, innovations = _candidates(competition, category)
         by_id = {i.pk: i for i in innovations}
+        key = category.pk if category else 0
         sections.append(
             {
                 "category": category,
+                "key": key,
                 "ranking": [(entry, by_id.get(entry.innovation_id)) for entry in ranking[:10]],
-                "form": AwardForm(innovations=innovations, prefix=f"c{category.pk}"),
+                "form": AwardForm(innovations=innovations, prefix=f"c{key}"),
                 "awards": Award.objects.filter(competition=competition, category=category).select_related(
                     "innovation__agency"
                 ),
@@ -56,9 +59,9 @@ def winners(request, slug):
 @require_POST
 def assign(request, slug, category_id):
     competition = rules.get_competition_for_committee(request.user, slug=slug)
-    category = get_object_or_404(Category, competition=competition, pk=category_id)
+    category = get_object_or_404(Category, competition=competition, pk=category_id) if category_id else None
     _ranking, innovations = _candidates(competition, category)
-    form = AwardForm(request.POST, innovations=innovations, prefix=f"c{category.pk}")
+    form = AwardForm(request.POST, innovations=innovations, prefix=f"c{category_id}")
     if form.is_valid():
         try:
             service.assign_award(

@@ -192,3 +192,16 @@ def test_objection_after_the_window_is_refused(proposal_stage, committee, ranked
 
     with pytest.raises(ValidationError):
         service.file_objection(snapshot=snapshot, innovation=ranked["a"], name="X", email="x@example.id", reason="r")
+
+
+def test_quotas_per_region_are_respected(proposal_stage, committee, ranked, agency, other_agency):
+    snapshot = service.publish_shortlist(
+        stage=proposal_stage,
+        rule="quota",
+        params={"by": "region", "quotas": {str(agency.region_id): 1, str(other_agency.region_id): 1}},
+        actor=committee,
+    )
+
+    # A (90) is the best of the agency's region, D (85) the best of the other region.
+    assert listed_titles(snapshot) == ["Antrean Online", "Data Sekolah"]
+    assert snapshot.rule_params["by"] == "region"

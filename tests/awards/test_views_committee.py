@@ -221,3 +221,20 @@ def test_snapshot_page_query_count_is_constant(
         response = client.get(reverse("awards:snapshot", kwargs={"slug": competition.slug, "pk": snapshot.pk}))
 
     assert response.content.decode().count("Entri Uji ") == rows
+
+
+def test_overall_special_award_from_the_winners_page(client, committee, competition, proposal_stage, ranked):
+    shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 4}, actor=committee)
+    client.force_login(committee)
+    page = client.get(reverse("awards:winners", kwargs={"slug": competition.slug}))
+    assert len(page.context["sections"]) == 3  # two categories and the overall section
+
+    client.post(
+        reverse("awards:assign_award", kwargs={"slug": competition.slug, "category_id": 0}),
+        {"c0-innovation": ranked["d"].pk, "c0-place": "special", "c0-title": "Inovasi Terfavorit"},
+    )
+
+    award = Award.objects.get()
+    assert (award.category, award.place, award.title) == (None, "special", "Inovasi Terfavorit")
+    overall = client.get(reverse("awards:ceremony_overall", kwargs={"slug": competition.slug})).content.decode()
+    assert "Inovasi Terfavorit" in overall and "Data Sekolah" in overall
