@@ -36,3 +36,15 @@ class CertificateAdmin(admin.ModelAdmin):
 class GenerationJobAdmin(admin.ModelAdmin):
     list_display = ["kind", "competition", "status", "done", "total", "created_at"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(models.Objection)
+class ObjectionAdmin(admin.ModelAdmin):
+    list_display = ["innovation", "name", "filed_at", "answered_at"]
+    list_filter = ["snapshot__stage__competition"]
+    raw_id_fields = ["innovation", "snapshot"]
+
+
+@admin.register(models.WinnersRelease)
+class WinnersReleaseAdmin(admin.ModelAdmin):
+    list_display = ["competition", "published_at", "published_by"]

@@ -14,7 +14,8 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from awards.enums import CertificateKind, ItemStatus, JobKind, JobStatus
 from awards.models import Award, Certificate, GenerationJob, JobItem, SerialCounter, ShortlistRow
@@ -130,8 +131,9 @@ def issue_certificates(*, competition, actor=None) -> int:
 
     Effects: creates Certificate rows (never a second one for the same holder and kind: the key is looked up
     first and unique constraints back it up); updates the holder name or award of existing ones if it changed
-    (their file is then re-rendered by the next batch); increments SerialCounter under select_for_update.
-    Returns how many were created.
+    (their file is then re-rendered by the next batch); increments SerialCounter under select_for_update;
+    revokes, with a recorded reason, valid certificates whose entitlement is gone (e.g. an entry a corrected
+    list no longer lists), so that their verification page says so. Returns how many were created.
     """
     existing = {
         _key(c.kind, c.innovation_id, c.stage_id, c.judge_id): c
@@ -139,8 +141,10 @@ def issue_certificates(*, competition, actor=None) -> int:
     }
     created = 0
     counters = {}
+    seen = set()
     for spec in certificate_specs(competition):
         key = _key(**spec)
+        seen.add(key)
         certificate = existing.get(key)
         if certificate is not None:
             changes = {
@@ -161,7 +165,17 @@ def issue_certificates(*, competition, actor=None) -> int:
         created += 1
     for counter in counters.values():
         counter.save(update_fields=["last"])
+    _revoke_unentitled(existing, seen)
     return created
+
+
+def _revoke_unentitled(existing, seen):
+    """A certificate whose entitlement is gone (list corrected, award or panel seat withdrawn) must stop verifying."""
+    stale = [c.pk for key, c in existing.items() if key not in seen and c.revoked_at is None]
+    if stale:
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = str(_("No longer entitled: the list, award or panel seat it certified has changed."))
+        Certificate.objects.filter(pk__in=stale).update(revoked_at=timezone.now(), revoked_reason=reason)
 
 
 def certificate_context(certificate) -> dict:

@@ -188,3 +188,21 @@ def test_serial_prefix_drops_the_year(slug, expected):
     competition = f.CompetitionFactory.build(slug=slug, year=2026)
 
     assert service.serial_prefix(competition) == expected
+
+
+def test_certificate_of_an_entry_dropped_by_a_correction_is_revoked(competition, committee, proposal_stage, ranked):
+    from awards.services import shortlists
+
+    shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee)
+    service.issue_certificates(competition=competition, actor=committee)
+    shortlists.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": 1}, actor=committee, correction_reason="Salah hitung"
+    )
+
+    service.issue_certificates(competition=competition, actor=committee)
+
+    dropped = Certificate.objects.get(kind="finalist", innovation=ranked["d"])
+    kept = Certificate.objects.get(kind="finalist", innovation=ranked["a"])
+    assert dropped.revoked_at is not None and dropped.revoked_reason
+    assert kept.revoked_at is None
+    assert Certificate.objects.filter(kind="participation", revoked_at__isnull=True).count() == 4
