@@ -25,7 +25,7 @@ COLUMNS = {
 MAX_ROWS = 2000
 
 
-class ImportError_(Exception):
+class ImportRefused(Exception):
     pass
 
 
@@ -38,7 +38,7 @@ def _table(upload) -> list[list[str]]:
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
-            raise ImportError_(_("The XLSX file cannot be read. Save it again from your spreadsheet.")) from exc
+            raise ImportRefused(_("The XLSX file cannot be read. Save it again from your spreadsheet.")) from exc
         return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -68,16 +68,16 @@ def parse(upload, regions) -> list[dict]:
 
     table = [row for row in _table(upload) if any(row)]
     if not table:
-        raise ImportError_(_("The file is empty."))
+        raise ImportRefused(_("The file is empty."))
     header = [COLUMNS.get(cell.lower().strip()) for cell in table[0]]
     missing = {"name", "kind", "region"} - set(header)
     if missing:
-        raise ImportError_(
+        raise ImportRefused(
             _("The first row must name the columns name, kind, region and contact e-mail; missing: %(cols)s.")
             % {"cols": ", ".join(sorted(missing))}
         )
     if len(table) - 1 > MAX_ROWS:
-        raise ImportError_(_("At most %(n)s agencies can be imported at once.") % {"n": MAX_ROWS})
+        raise ImportRefused(_("At most %(n)s agencies can be imported at once.") % {"n": MAX_ROWS})
     region_by_name = {r.name.lower(): r for r in regions}
     existing = set(Agency.objects.values_list("name", "region_id"))
     seen = set()

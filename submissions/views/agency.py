@@ -153,9 +153,13 @@ def edit_innovation(request, pk):
     status = 200
     if request.method == "POST":
         form.is_valid()
-        innovation = services.save_draft(
-            innovation=innovation, header=form.valid_header(), answers=form.valid_answers(), actor=request.user
-        )
+        try:
+            innovation = services.save_draft(
+                innovation=innovation, header=form.valid_header(), answers=form.valid_answers(), actor=request.user
+            )
+        except services.Refused:  # submitted from another tab meanwhile
+            messages.info(request, LOCKED)
+            return redirect(innovation)
         if request.POST.get("action") == "submit" and not form.errors:
             try:
                 services.submit(innovation=innovation, actor=request.user)
@@ -168,14 +172,7 @@ def edit_innovation(request, pk):
             messages.success(request, _("Draft saved."))
             return redirect("submissions:edit", pk=innovation.pk)
         status = 400 if request.POST.get("action") != "submit" else 422
-        form = _rebind(form, innovation)
     return render(request, "submissions/edit.html", _edit_context(innovation, form), status=status)
-
-
-def _rebind(form, innovation):
-    """Keep the submitted data and errors, but with the freshly saved innovation (for the saved-at time)."""
-    form.innovation = innovation
-    return form
 
 
 @login_required
@@ -183,12 +180,15 @@ def _rebind(form, innovation):
 def autosave(request, pk):
     innovation = rules.get_own_innovation(request.user, pk)
     if innovation.status not in rules.EDITABLE:
-        return JsonResponse({"saved": False, "message": _("This entry is locked: it has been submitted.")}, status=409)
+        return JsonResponse({"saved": False, "message": str(LOCKED)}, status=409)
     form = _proposal_form(request, innovation, request.POST)
     form.is_valid()
-    innovation = services.save_draft(
-        innovation=innovation, header=form.valid_header(), answers=form.valid_answers(), actor=request.user
-    )
+    try:
+        innovation = services.save_draft(
+            innovation=innovation, header=form.valid_header(), answers=form.valid_answers(), actor=request.user
+        )
+    except services.Refused:  # submitted from another tab meanwhile
+        return JsonResponse({"saved": False, "message": str(LOCKED)}, status=409)
     return JsonResponse(
         {
             "saved": True,

@@ -125,7 +125,7 @@ def agency_import(request):
         if form.is_valid():
             try:
                 rows = imports.parse(form.cleaned_data["file"], regions_for(request.user))
-            except imports.ImportError_ as error:
+            except imports.ImportRefused as error:
                 form.add_error("file", str(error))
             else:
                 request.session[SESSION_KEY] = [{**r, "errors": [str(e) for e in r["errors"]]} for r in rows]
