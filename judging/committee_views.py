@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -59,8 +58,7 @@ def rubric(request, slug, order):
             else:
                 formset = CriterionFormSet(request.POST, instance=stage, prefix="criteria")
                 if formset.is_valid():
-                    with transaction.atomic():
-                        formset.save()
+                    services.save_rubric(stage=stage, formset=formset, actor=request.user)
                     messages.success(request, _("Rubric saved."))
                     return redirect("judging:rubric", slug=slug, order=order)
         except ValidationError as exc:

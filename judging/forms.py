@@ -1,10 +1,12 @@
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from competitions.models import Region, Stage
-from judging.models import Criterion, CriterionLevel
+from judging.models import Criterion
 from submissions.models import Agency
 
 
@@ -69,18 +71,45 @@ class ConflictForm(forms.Form):
 
 
 class CriterionForm(forms.ModelForm):
+    levels_text = forms.CharField(
+        label=_("What each score means"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional. One line per level, as “score: description”, e.g. “100: fully replicated elsewhere”."),
+    )
+
     class Meta:
         model = Criterion
         fields = ["order", "code", "name", "guidance", "weight", "min_score", "max_score", "step"]
         widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["levels_text"].initial = "\n".join(
+                f"{plain(level.score)}: {level.descriptor}" for level in self.instance.levels.all()
+            )
+
+    def clean_levels_text(self):
+        levels = []
+        for line in self.cleaned_data["levels_text"].splitlines():
+            if not line.strip():
+                continue
+            score, sep, descriptor = line.partition(":")
+            try:
+                value = Decimal(score.strip().replace(",", "."))
+            except InvalidOperation:
+                value = None
+            if not sep or value is None or not value.is_finite() or not descriptor.strip():
+                raise forms.ValidationError(_("Write each level as “score: description”."))
+            levels.append((value, descriptor.strip()[:300]))
+        if len({v for v, _d in levels}) != len(levels):
+            raise forms.ValidationError(_("Each score may be described only once."))
+        return levels
+
 
 CriterionFormSet = inlineformset_factory(
     Stage, Criterion, form=CriterionForm, extra=1, can_delete=True, fk_name="stage"
-)
-
-LevelFormSet = inlineformset_factory(
-    Criterion, CriterionLevel, fields=["score", "descriptor"], extra=2, can_delete=True
 )
 
 

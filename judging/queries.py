@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from judging.enums import SheetStatus
 from judging.models import Assignment, Conflict, CriterionScore, PanelMember
@@ -110,22 +111,22 @@ def progress_matrix(stage):
     return cells, panel, innovations
 
 
+def open_sheet_judges_qs():
+    """Active panel members annotated with how many of their stage's assignments are not submitted yet."""
+    open_assignments = Assignment.objects.filter(
+        stage=OuterRef("stage"), judge=OuterRef("judge"), released_at__isnull=True
+    ).exclude(sheet__status=SheetStatus.SUBMITTED)
+    count = open_assignments.order_by().values("judge").annotate(n=Count("pk")).values("n")
+    return (
+        PanelMember.objects.filter(withdrawn_at__isnull=True)
+        .select_related("judge")
+        .annotate(open_count=Coalesce(Subquery(count), 0))
+    )
+
+
 def open_sheet_judges(stage):
     """Active judges of the stage with at least one assignment whose sheet is not submitted."""
-    submitted = Assignment.objects.filter(pk=OuterRef("pk"), sheet__status=SheetStatus.SUBMITTED)
-    open_assignments = active_assignments(stage).filter(~Exists(submitted))
-    return (
-        PanelMember.objects.filter(stage=stage, withdrawn_at__isnull=True)
-        .filter(judge__in=open_assignments.values("judge_id"))
-        .select_related("judge")
-        .annotate(
-            open_count=Count(
-                "judge__assignments",
-                filter=Q(judge__assignments__stage=stage, judge__assignments__released_at__isnull=True)
-                & ~Q(judge__assignments__sheet__status=SheetStatus.SUBMITTED),
-            )
-        )
-    )
+    return open_sheet_judges_qs().filter(stage=stage, open_count__gt=0).order_by("judge_id")
 
 
 def started(assignment_qs):

@@ -377,17 +377,24 @@ def add_panel_member(
         member.withdrawn_at = None
         member.save(update_fields=["agency", "region", "affiliation", "withdrawn_at"])
     if user.email:
-        transaction.on_commit(lambda: _send_invite(member.pk, created_user, base_url))
+        from judging import tasks
+
+        transaction.on_commit(
+            lambda: tasks.send_invitation.delay(member_id=member.pk, new_account=created_user, base_url=base_url)
+        )
     return member
 
 
-def _send_invite(member_id, new_account, base_url):
+def send_invitation(*, member_id, new_account, base_url):
+    """E-mail a panel member their invitation (a set-password link for a new account). Changes no data."""
     from django.contrib.auth.tokens import default_token_generator
     from django.urls import reverse
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    member = PanelMember.objects.select_related("judge", "stage__competition").get(pk=member_id)
+    member = PanelMember.objects.select_related("judge", "stage__competition").filter(pk=member_id).first()
+    if member is None or not member.judge.email:
+        return
     user = member.judge
     if new_account:
         path = reverse(
@@ -475,6 +482,31 @@ def rubric_locked(stage) -> bool:
     return CriterionScore.objects.filter(criterion__stage=stage).exists()
 
 
+@transaction.atomic
+def save_rubric(*, stage, formset, actor) -> list[Criterion]:
+    """Save the committee's edit of a stage's rubric (a valid judging.forms.CriterionFormSet) and its level texts.
+
+    Effects: creates, changes and deletes Criterion rows, replaces each criterion's CriterionLevel rows. Refused
+    once scores exist (the totals already stored would no longer match the rubric).
+    """
+    if rubric_locked(stage):
+        raise ValidationError(_("The rubric cannot change: judges have already scored with it."))
+    saved = formset.save()
+    for form in formset.forms:
+        if not form.has_changed() and not form.instance.pk:
+            continue
+        if form in formset.deleted_forms or not form.instance.pk:
+            continue
+        CriterionLevel.objects.filter(criterion=form.instance).delete()
+        CriterionLevel.objects.bulk_create(
+            [
+                CriterionLevel(criterion=form.instance, score=score, descriptor=text)
+                for score, text in form.cleaned_data.get("levels_text", [])
+            ]
+        )
+    return saved
+
+
 NATIONAL_2023_PROPOSAL = [
     ("background", gettext_lazy("Background and goals"), 10),
     ("novelty", gettext_lazy("Novelty"), 15),
@@ -535,18 +567,29 @@ def copy_rubric(*, source, target, actor) -> list[Criterion]:
 
 
 def send_reminders(*, stage, actor, base_url="") -> int:
-    """E-mail every active judge of the stage who still has sheets to submit. Returns how many were e-mailed.
+    """E-mail every active judge of the stage who still has sheets to submit. Returns how many are e-mailed.
 
-    Effects: one e-mail per judge (after commit when called in a transaction). Changes no data.
+    Effects: enqueues one reminder task per judge after commit. Changes no data.
     """
+    from judging import tasks
+
+    members = [m for m in queries.open_sheet_judges(stage) if m.judge.email]
+    for member in members:
+        transaction.on_commit(lambda pk=member.pk: tasks.send_reminder.delay(member_id=pk, base_url=base_url))
+    return len(members)
+
+
+def send_reminder(*, member_id, base_url):
+    """E-mail one judge how many sheets of the stage they still have to submit (none: no e-mail)."""
     from django.urls import reverse
 
-    members = list(queries.open_sheet_judges(stage))
-    link = base_url.rstrip("/") + reverse("judging:dashboard")
-    sent = 0
-    for member in members:
-        if member.judge.email:
-            context = {"member": member, "stage": stage, "open_count": member.open_count, "link": link}
-            transaction.on_commit(lambda to=member.judge.email, ctx=context: _mail("judging_reminder", to, ctx))
-            sent += 1
-    return sent
+    member = queries.open_sheet_judges_qs().filter(pk=member_id).select_related("stage__competition").first()
+    if member is None or not member.judge.email or not member.open_count:
+        return
+    context = {
+        "member": member,
+        "stage": member.stage,
+        "open_count": member.open_count,
+        "link": base_url.rstrip("/") + reverse("judging:dashboard"),
+    }
+    _mail("judging_reminder", member.judge.email, context)

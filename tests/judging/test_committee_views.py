@@ -208,3 +208,55 @@ def test_progress_matrix_query_count_is_constant(client, committee, proposal_sta
         _grow(proposal_stage, judges, n)
         with django_assert_num_queries(11):
             client.get(url("progress", proposal_stage))
+
+
+def test_rubric_form_saves_criteria_with_level_descriptors(client, committee, proposal_stage):
+    client.force_login(committee)
+    data = {
+        "criteria-TOTAL_FORMS": "1",
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
+        "criteria-0-order": "1",
+        "criteria-0-code": "dampak",
+        "criteria-0-name": "Dampak",
+        "criteria-0-guidance": "Manfaat bagi warga",
+        "criteria-0-weight": "30",
+        "criteria-0-min_score": "0",
+        "criteria-0-max_score": "5",
+        "criteria-0-step": "0.5",
+        "criteria-0-levels_text": "0: Tidak ada\n5: Sangat besar",
+        "save": "",
+    }
+    response = client.post(url("rubric", proposal_stage), data)
+    assert response.status_code == 302
+    criterion = proposal_stage.criteria.get()
+    assert (criterion.weight, criterion.max_score, criterion.step) == (Decimal(30), Decimal(5), Decimal("0.5"))
+    assert list(criterion.levels.values_list("score", "descriptor")) == [
+        (Decimal(0), "Tidak ada"),
+        (Decimal(5), "Sangat besar"),
+    ]
+    html = client.get(url("rubric", proposal_stage)).content.decode()
+    assert "5: Sangat besar" in html
+
+
+def test_rubric_form_rejects_a_malformed_level(client, committee, proposal_stage):
+    client.force_login(committee)
+    data = {
+        "criteria-TOTAL_FORMS": "1",
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
+        "criteria-0-order": "1",
+        "criteria-0-code": "x",
+        "criteria-0-name": "X",
+        "criteria-0-weight": "1",
+        "criteria-0-min_score": "0",
+        "criteria-0-max_score": "5",
+        "criteria-0-step": "1",
+        "criteria-0-levels_text": "sangat baik",
+        "save": "",
+    }
+    response = client.post(url("rubric", proposal_stage), data)
+    assert response.status_code == 200
+    assert not proposal_stage.criteria.exists()
