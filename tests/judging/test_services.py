@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -110,7 +111,9 @@ def test_auto_assign_reports_why_k_cannot_be_met(proposal_stage, agency):
     result = services.auto_assign(stage=proposal_stage, actor=None)
     (short,) = result.shortfalls
     assert short.innovation == innovation and short.missing == 1
-    assert "1" in short.reason and "own agency" in short.reason
+    assert short.eligible == 1 and short.excluded == {"own_agency": 1}
+    with translation.override("en"):
+        assert short.reason == "Only 1 eligible judge(s) on the panel; 1 excluded: from the judge's own agency."
 
 
 def test_manual_assignment_refuses_a_conflict(proposal_stage, conflicted_judge, agency):
