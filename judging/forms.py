@@ -147,3 +147,17 @@ class ManualAssignmentForm(forms.Form):
         self.fields["judge"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["innovation"].queryset = innovations
         self.fields["innovation"].label_from_instance = lambda i: f"{i.entry_number or '-'} · {i.title}"
+
+
+class AgencyConflictForm(forms.Form):
+    """A judge's conflict with a whole agency, declared before (or without) an assignment."""
+
+    competition = forms.ModelChoiceField(label=_("Competition"), queryset=None)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.order_by("name"))
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}), max_length=2000
+    )
+
+    def __init__(self, *args, competitions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competition"].queryset = competitions

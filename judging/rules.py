@@ -39,6 +39,12 @@ def judge_stages(user):
     return Stage.objects.filter(panel__judge=user, panel__withdrawn_at__isnull=True)
 
 
+def judge_competitions(user):
+    from competitions.models import Competition
+
+    return Competition.objects.filter(stages__in=judge_stages(user)).distinct().order_by("-year", "name")
+
+
 def hides_agency(stage) -> bool:
     return stage.anonymised
 

@@ -5,6 +5,7 @@ from judging import committee_views, views
 app_name = "judging"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("conflicts/", views.conflicts, name="conflicts"),
     path("sheet/<int:pk>/", views.sheet, name="sheet"),
     path("sheet/<int:pk>/autosave/", views.autosave, name="autosave"),
     path("sheet/<int:pk>/attachment/<int:attachment_pk>/", views.attachment, name="attachment"),

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from judging import queries, rules, services
 from judging.enums import SheetStatus
-from judging.forms import ConflictForm, SheetForm, plain
-from judging.models import ScoreSheet
+from judging.forms import AgencyConflictForm, ConflictForm, SheetForm, plain
+from judging.models import Conflict, ScoreSheet
 from submissions.models import Attachment
 
 
@@ -224,3 +224,24 @@ def declare_conflict(request, pk):
     )
     messages.success(request, _("Conflict of interest recorded. The innovation has been given to another judge."))
     return redirect(reverse("judging:dashboard"))
+
+
+@login_required
+def conflicts(request):
+    """The judge's declared conflicts, and a form to declare one with an agency for a whole competition."""
+    if not rules.is_judge(request.user):
+        raise Http404
+    competitions = rules.judge_competitions(request.user)
+    form = AgencyConflictForm(request.POST or None, competitions=competitions)
+    if request.method == "POST" and form.is_valid():
+        services.declare_conflict(
+            competition=form.cleaned_data["competition"],
+            judge=request.user,
+            agency=form.cleaned_data["agency"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+        messages.success(request, _("Conflict of interest recorded. The agency's innovations go to other judges."))
+        return redirect("judging:conflicts")
+    declared = Conflict.objects.filter(judge=request.user).select_related("competition", "agency", "innovation")
+    return render(request, "judging/conflicts.html", {"form": form, "declared": declared.order_by("-declared_at")})

@@ -184,3 +184,25 @@ def test_queue_query_count_is_constant(client, proposal_stage, judge, django_ass
             f.AssignmentFactory(stage=proposal_stage, judge=judge, innovation=innovation)
         with django_assert_num_queries(8):
             client.get(url)
+
+
+def test_judge_declares_an_agency_conflict_from_the_conflicts_page(client, setup, judge, agency):
+    stage, innovation, assignment = setup
+    substitute = f.PanelMemberFactory(stage=stage, judge=f.UserFactory()).judge
+    stage.judges_per_innovation = 1
+    stage.save()
+    login(client, judge)
+    response = client.post(
+        reverse("judging:conflicts"),
+        {"competition": stage.competition_id, "agency": agency.pk, "reason": "Mantan kepala dinas"},
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.released_at is not None
+    assert stage.assignments.filter(judge=substitute, innovation=innovation, released_at__isnull=True).exists()
+    assert "Mantan kepala dinas" in client.get(reverse("judging:conflicts")).content.decode()
+
+
+def test_conflicts_page_is_404_for_non_judges(client, agency_member):
+    login(client, agency_member)
+    assert client.get(reverse("judging:conflicts")).status_code == 404
