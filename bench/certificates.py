@@ -159,7 +159,7 @@ def _flush_broker():
     redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
 
 
-def run(*, n: int = 300, time_limit: int = 150, direct_runs: int = 8) -> dict:
+def run(*, n: int = 200, time_limit: int = 120, direct_runs: int = 8) -> dict:
     try:
         from awards.services.certificates import render_certificate_pdf, start_certificate_batch
     except ImportError:

@@ -39,40 +39,30 @@ def pages(national, published: bool) -> list[Page]:
     slug = national.slug
     result = [Page("bare_view", reverse("healthz"), None, b"ok", note="kovablik.views.healthz: the bare Django view")]
 
-    queue = _first_url(
-        [
-            ("judging:queue", {"stage_id": stage_id}, ""),
-            ("judging:queue", {"pk": stage_id}, ""),
-            ("judging:stage_queue", {"stage_id": stage_id}, ""),
-        ]
-    )
+    queue = _first_url([("judging:queue", {"stage_id": stage_id}, ""), ("judging:dashboard", {}, "")])
     result.append(
-        Page("judge_queue", queue, judge_id, None, note="one judge's 175 assignments")
+        Page("judge_queue", queue, judge_id, None, note="one judge's queue of 175 assignments")
         if queue
         else Page("judge_queue", missing="judge queue not built")
     )
-    scoring = _first_url(
-        [
-            ("judging:score", {"pk": assignment.pk}, ""),
-            ("judging:sheet", {"pk": assignment.pk}, ""),
-            ("judging:scoring", {"pk": assignment.pk}, ""),
-            ("judging:score", {"assignment_id": assignment.pk}, ""),
-        ]
-    )
+    scoring = _first_url([("judging:sheet", {"pk": assignment.pk}, ""), ("judging:score", {"pk": assignment.pk}, "")])
     result.append(
         Page("scoring_page", scoring, judge_id, None, note="proposal with 9 sections beside the 10-criterion rubric")
         if scoring
         else Page("scoring_page", missing="scoring page not built")
     )
+    small_category = national.category_ids[-1]
     leaderboard = _first_url(
-        [
-            ("judging:leaderboard", {"stage_id": stage_id}, "?per_page=50"),
-            ("judging:leaderboard", {"pk": stage_id}, "?per_page=50"),
-            ("judging:leaderboard", {"slug": slug, "stage_id": stage_id}, "?per_page=50"),
-        ]
+        [("judging:leaderboard", {"slug": slug, "order": 3}, f"?category={small_category}")]  # the proposal stage
     )
     result.append(
-        Page("committee_leaderboard", leaderboard, national.committee_user_id, None, note="50 rows of 3,500 ranked")
+        Page(
+            "committee_leaderboard",
+            leaderboard,
+            national.committee_user_id,
+            None,
+            note="one category of 50 rows, ranked within the national stage of 3,500",
+        )
         if leaderboard
         else Page("committee_leaderboard", missing="committee leaderboard not built")
     )

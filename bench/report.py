@@ -42,28 +42,51 @@ def publish_shortlist(national) -> dict:
     }
 
 
-def leaderboard_pdf(national, rows: int = 300) -> dict:
-    """The ceremony leaderboard PDF for `rows` entries, rendered in this process as the Celery task would."""
+def leaderboard_pdf(rows: int = 300) -> dict:
+    """The ceremony leaderboard PDF of a frozen list of `rows` entries, rendered by the Celery task's service.
+
+    A competition of `rows` scored entries is seeded and its Top `rows` published, so the leaderboard lists all of
+    them; the job is rendered in this process (awards.services.ceremony.render_leaderboard_job), once to warm up
+    fonts and templates and once timed.
+    """
     try:
-        from awards.services import ceremony
+        from awards.services.ceremony import render_leaderboard_job, start_leaderboard
+        from awards.services.shortlists import publish_shortlist as publish
     except ImportError:
         return {"missing": "ceremony leaderboard PDF (awards.services.ceremony) not built"}
-    render = getattr(ceremony, "render_leaderboard_pdf", None)
-    if render is None:
-        return {"missing": "awards.services.ceremony.render_leaderboard_pdf not built"}
-    from competitions.models import Stage
-
-    stage = Stage.objects.get(pk=national.proposal_stage_id)
-    render(stage=stage, limit=rows)  # warm-up: fonts and templates loaded once per process
-    started = time.perf_counter()
-    data = render(stage=stage, limit=rows)
-    seconds = time.perf_counter() - started
     from io import BytesIO
 
+    from django.contrib.auth import get_user_model
+    from django.core.files.storage import default_storage
     from pypdf import PdfReader
 
+    from awards.models import GenerationJob
+    from bench.seed import Size, seed
+    from competitions.models import Competition, Stage
+
+    seeded = seed(Size("leaderboard", innovations=rows, agencies=max(10, rows // 5), judges=25), seed_value=7)
+    competition = Competition.objects.get(pk=seeded.competition_id)
+    stage = Stage.objects.get(pk=seeded.proposal_stage_id)
+    actor = get_user_model().objects.get(pk=seeded.committee_user_id)
+    publish(stage=stage, rule="top_n", params={"n": rows}, actor=actor)
+    seconds = None
+    for _ in range(2):
+        job = start_leaderboard(competition=competition, category=None, actor=actor)
+        started = time.perf_counter()
+        render_leaderboard_job(job_id=job.pk)
+        seconds = time.perf_counter() - started
+    job = GenerationJob.objects.get(pk=job.pk)
+    with default_storage.open(job.result.name, "rb") as handle:
+        data = handle.read()
     reader = PdfReader(BytesIO(data))
-    return {"rows": rows, "seconds": round(seconds, 3), "bytes": len(data), "pages": len(reader.pages)}
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 3),
+        "bytes": len(data),
+        "pages": len(reader.pages),
+        "listed_rows": job.competition.innovations.count(),
+        "what": "awards.services.ceremony.render_leaderboard_job (query, template, WeasyPrint, storage)",
+    }
 
 
 def add_ratios(pages: dict) -> None:

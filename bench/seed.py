@@ -37,7 +37,9 @@ CRITERIA = [
     ("dampak", "Dampak terukur", 10, 100),
     ("replikasi", "Replikasi", 5, 10),
 ]
-CATEGORIES = ["Kesehatan", "Pendidikan", "Lingkungan", "Tata kelola pemerintahan", "Ekonomi"]
+CATEGORIES = ["Kesehatan", "Pendidikan", "Lingkungan", "Tata kelola pemerintahan", "Ekonomi", "Daerah 3T"]
+# The last category holds exactly this many entries: the committee leaderboard of one category shows 50 rows.
+SMALL_CATEGORY = 50
 SECTIONS = [
     "Ringkasan",
     "Latar belakang dan tujuan",
@@ -371,7 +373,10 @@ def seed(size: Size, *, seed_value: int = 2026, prefix: str | None = None) -> Se
         for _ in innovation_ids
     ]
     innovation_agency = [agency_ids[i % size.agencies] for i in range(size.innovations)]
-    innovation_category = [category_ids[(i * 7) % len(category_ids)] for i in range(size.innovations)]
+    big = category_ids[:-1]
+    innovation_category = [
+        category_ids[-1] if i < SMALL_CATEGORY else big[(i * 7) % len(big)] for i in range(size.innovations)
+    ]
     load.copy(
         Innovation,
         [
