@@ -1,6 +1,7 @@
 """A competition ready for entries: open submission window, groups, sections, attachment kinds; files in tmp."""
 
 import datetime
+import functools
 import io
 
 import pytest
@@ -97,6 +98,7 @@ def draft(setup, competition, agency, agency_member):
     )
 
 
+@functools.cache
 def pdf_bytes() -> bytes:
     from pypdf import PdfWriter
 
@@ -107,6 +109,7 @@ def pdf_bytes() -> bytes:
     return out.getvalue()
 
 
+@functools.cache
 def jpeg_bytes(size=(40, 30)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(out, format="JPEG")
