@@ -23,6 +23,8 @@ from judging.models import Assignment, PanelMember, ScoreSheet, SheetEvent
 from judging.ranking import TIE_BREAK_ORDER, rank_stage
 from submissions.models import Innovation
 
+PAGE_SIZE = 100
+
 
 def _base_url(request):
     return request.build_absolute_uri("/")
@@ -176,15 +178,30 @@ def assignment(request, slug, order):
                 return redirect("judging:assignment", slug=slug, order=order)
             except ValidationError as exc:
                 manual.add_error(None, exc)
-    innovations = list(queries.stage_innovations(stage).select_related("agency").order_by("entry_number", "pk"))
+    page = Paginator(
+        queries.stage_innovations(stage).select_related("agency").order_by("entry_number", "pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    innovations = list(page.object_list)
     by_innovation = {}
-    for a in queries.active_assignments(stage).select_related("judge", "sheet").order_by("judge__username"):
+    for a in (
+        queries.active_assignments(stage)
+        .filter(innovation__in=[i.pk for i in innovations])
+        .select_related("judge", "sheet")
+        .order_by("judge__username")
+    ):
         by_innovation.setdefault(a.innovation_id, []).append(a)
     rows = [(i, by_innovation.get(i.pk, [])) for i in innovations]
     return render(
         request,
         "judging/committee/assignment.html",
-        {"stage": stage, "competition": stage.competition, "rows": rows, "manual": manual, "reason_form": ReasonForm()},
+        {
+            "stage": stage,
+            "competition": stage.competition,
+            "rows": rows,
+            "page": page,
+            "manual": manual,
+            "reason_form": ReasonForm(),
+        },
     )
 
 
@@ -210,8 +227,9 @@ def progress(request, slug, order):
         messages.success(request, _("Reminders sent to %(count)s judge(s).") % {"count": sent})
         return redirect("judging:progress", slug=slug, order=order)
     cells, members, innovations = queries.progress_matrix(stage)
+    page = Paginator(innovations, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
-    for innovation in innovations:
+    for innovation in page.object_list:
         row = []
         for member in members:
             a = cells.get((member.judge_id, innovation.pk))
@@ -227,6 +245,7 @@ def progress(request, slug, order):
             "competition": stage.competition,
             "members": members,
             "rows": rows,
+            "page": page,
             "submitted": submitted,
             "total": len(cells),
         },
