@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from competitions.enums import GroupKind
@@ -55,7 +56,7 @@ class ProposalForm(forms.Form):
         self.questions = questions
         self.fields.update(forms.fields_for_model(Innovation, fields=PROPOSAL_HEADER, exclude=["video_url"]))
         self.fields["video_url"] = forms.URLField(
-            label=Innovation._meta.get_field("video_url").verbose_name,
+            label=capfirst(Innovation._meta.get_field("video_url").verbose_name),
             required=False,
             assume_scheme="https",
             max_length=200,
