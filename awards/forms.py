@@ -14,7 +14,10 @@ class VerifyLookupForm(forms.Form):
     code = forms.CharField(label=_("Verification code"), max_length=32)
 
     def clean_code(self):
-        return self.cleaned_data["code"].strip().upper().replace(" ", "")
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "")
+        if not code.isascii() or not code.isalnum() or len(code) < 4:
+            raise forms.ValidationError(_("Type the code as printed: letters and digits only."))
+        return code
 
 
 class ShortlistRuleForm(forms.Form):

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -130,11 +131,14 @@ def certificate_download(request, pk):
 def verify_lookup(request):
     form = VerifyLookupForm(request.GET or None)
     if form.is_valid():
-        return redirect("awards:verify", code=form.cleaned_data["code"])
+        code = form.cleaned_data["code"]
+        found = rules.verifiable_certificates().filter(Q(code=code) | Q(code=code.upper())).first()
+        return redirect("awards:verify", code=found.code if found else code)
     return render(request, "awards/verify_lookup.html", {"form": form})
 
 
 @require_GET
 def verify(request, code):
-    certificate = get_object_or_404(rules.verifiable_certificates(), code=code.strip().upper())
+    # Codes are issued in upper case; one typed in lower case still verifies.
+    certificate = get_object_or_404(rules.verifiable_certificates(), Q(code=code) | Q(code=code.upper()))
     return render(request, "awards/verify.html", {"certificate": certificate})

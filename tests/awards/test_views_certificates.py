@@ -107,3 +107,11 @@ def test_my_certificates_query_count_is_constant(client, agency_member, agency, 
         response = client.get(reverse("awards:my_certificates"))
 
     assert response.content.decode().count("KVB-2026-") == rows
+
+
+@pytest.mark.parametrize("typed", ["/", "ab/cd", "../x", "  ", "ÄÖÜ1234", "?a=1"])
+def test_verify_lookup_refuses_malformed_codes_without_error(client, db, typed):
+    response = client.get(reverse("awards:verify_lookup"), {"code": typed})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
