@@ -92,4 +92,5 @@ def assert_refused_or_whole(response, before):
     """Never a server error; a request that was not accepted (no redirect) wrote nothing at all."""
     assert_no_server_error(response)
     if response.status_code not in (301, 302, 303):
-        assert changed_tables(before, database_fingerprint()) == []
+        changed = changed_tables(before, database_fingerprint())
+        assert changed == [], f"refused with {response.status_code} but wrote to {changed}"
