@@ -31,6 +31,14 @@ def scenarios(draw):
     # Few distinct score values per criterion make exact ties frequent.
     sheets = {}
     for i in range(n_innovations):
+        if i and draw(st.integers(0, 3)) == 0:
+            # A copy of an earlier innovation's sheets: an exact tie on the score and on every criterion, so the
+            # submission time and the entry number decide.
+            source = draw(st.integers(0, i - 1))
+            for (ii, j), values in list(sheets.items()):
+                if ii == source:
+                    sheets[i, j] = list(values)
+            continue
         for j in range(n_judges):
             if draw(st.booleans()) or j == 0:
                 sheets[i, j] = [draw(st.sampled_from(sorted({0, m // 2, m}))) for _, m in criteria]
