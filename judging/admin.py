@@ -30,7 +30,7 @@ class ConflictAdmin(admin.ModelAdmin):
 
 @admin.register(models.Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
-    list_display = ["judge", "innovation", "stage", "assigned_at"]
+    list_display = ["judge", "innovation", "stage", "assigned_at", "released_at"]
     list_filter = ["stage"]
     raw_id_fields = ["judge", "innovation"]
 

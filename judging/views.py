@@ -102,6 +102,11 @@ def sheet(request, pk):
                 messages.error(request, _("This sheet is submitted and locked."))
                 return redirect("judging:sheet", pk=pk)
             except ValidationError as exc:
+                # The draft may have been saved before the submit was refused: carry its new version.
+                data = request.POST.copy()
+                data["version"] = sheet_obj.version
+                form = SheetForm(data, criteria=criteria)
+                form.is_valid()
                 for message in exc.messages:
                     form.add_error(None, message)
     else:

@@ -206,3 +206,17 @@ def test_judge_declares_an_agency_conflict_from_the_conflicts_page(client, setup
 def test_conflicts_page_is_404_for_non_judges(client, agency_member):
     login(client, agency_member)
     assert client.get(reverse("judging:conflicts")).status_code == 404
+
+
+def test_refused_submit_keeps_the_draft_and_the_current_version(client, setup, judge):
+    stage, _innovation, assignment = setup
+    c1, c2 = stage.criteria.order_by("order")
+    login(client, judge)
+    url = reverse("judging:sheet", args=[assignment.pk])
+    response = client.post(url, {f"c{c1.pk}": "60", f"c{c2.pk}": "", "comment": "", "version": "0", "submit": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kriteria 2" in html and 'role="alert"' in html
+    sheet = ScoreSheet.objects.get(assignment=assignment)
+    assert sheet.status == SheetStatus.DRAFT and sheet.scores.get().value == Decimal(60)
+    assert f'name="version" value="{sheet.version}"' in html
