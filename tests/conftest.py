@@ -21,11 +21,16 @@ def _eager_celery_unless_live_worker(request):
     later by another test's worker, against that test's rows.
     """
     from kovablik.celery import app
+    from tests.services import reset_broker_connections
 
-    previous = app.conf.task_always_eager
+    previous, broker_url = app.conf.task_always_eager, app.conf.broker_url
     app.conf.task_always_eager = "live_worker" not in request.fixturenames
     yield
     app.conf.task_always_eager = previous
+    # A test that pointed Celery at another broker, or closed its pool, must not leave that to the next test.
+    if app.conf.broker_url != broker_url or getattr(app._pool, "_closed", False):
+        app.conf.broker_url = broker_url
+        reset_broker_connections(app)
 
 
 @pytest.fixture(autouse=True)
@@ -112,11 +117,18 @@ def anonymous():
 def live_worker(transactional_db, settings):
     """A real Celery worker over Redis, reading and writing the test database (PostgreSQL)."""
     from kovablik.celery import app
-    from tests.services import WorkerProcess, database_url_of_test_db, require_broker, require_postgres
+    from tests.services import (
+        WorkerProcess,
+        database_url_of_test_db,
+        require_broker,
+        require_postgres,
+        reset_broker_connections,
+    )
 
     require_postgres()
     require_broker()
     app.conf.task_always_eager = False
+    reset_broker_connections(app)
     # Leftovers of an aborted earlier run would otherwise be executed against this test's rows.
     app.control.purge()
     worker = WorkerProcess(database_url_of_test_db()).start()

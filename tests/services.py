@@ -140,3 +140,18 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.2, message: str
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+def reset_broker_connections(app):
+    """Drop every cached broker connection and producer, so the next send connects to app.conf.broker_url afresh.
+
+    kombu keeps process-wide pools keyed by URL: closing only app.pool leaves a closed pool in that registry, and
+    every later send in the process fails with "Acquire on closed pool".
+    """
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None

@@ -75,7 +75,7 @@ def broker_on(redis_server, settings):
 
 
 def _drop_connections(app):
-    # Celery keeps a pool of broker connections; a new URL needs a new pool.
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # Celery and kombu keep pools of broker connections; a new URL needs new pools (see tests.services).
+    from tests.services import reset_broker_connections
+
+    reset_broker_connections(app)
