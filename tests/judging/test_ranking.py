@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from judging.ranking import rank_stage
+from judging.ranking import rank_final, rank_stage
 from tests import factories as f
 from tests.judging.builders import make_rubric, score
 
@@ -178,3 +178,63 @@ def test_rank_stage_matches_independent_computation(sc):
     for above, this in pairwise(ranked):
         tied = this.exact_score is not None and this.exact_score == above.exact_score
         assert bool(this.tie_break) == tied
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    weights=st.tuples(st.sampled_from([0, 40, 50, 60]), st.sampled_from([40, 50, 60, 100])),
+    sheets=st.lists(
+        st.tuples(st.sampled_from([None, 0, 5, 10]), st.sampled_from([None, 0, 5, 10])), min_size=1, max_size=5
+    ),
+)
+def test_rank_final_matches_independent_computation(weights, sheets):
+    base = timezone.now() - datetime.timedelta(days=3)
+    with transaction.atomic():
+        competition = f.CompetitionFactory()
+        stages = [
+            f.StageFactory(competition=competition, order=3 + k, kind=kind, weight=w)
+            for k, (kind, w) in enumerate(zip(["proposal", "presentation"], weights, strict=True))
+        ]
+        for stage in stages:
+            make_rubric(stage, [(1, 10)])
+        judge = f.UserFactory()
+        innovations = []
+        for i, values in enumerate(sheets):
+            inn = f.InnovationFactory(
+                competition=competition,
+                status="eligible",
+                submitted_at=base + datetime.timedelta(minutes=i % 2),
+                entry_number=f"F-{i + 1}",
+            )
+            innovations.append(inn)
+            for stage, value in zip(stages, values, strict=True):
+                f.StageEntryFactory(innovation=inn, stage=stage)
+                if value is not None:
+                    score(stage, judge, inn, [value])
+        ranked = rank_final(competition, stages=stages)
+        transaction.set_rollback(True)
+
+    total_weight = sum(weights)
+    heaviest = sorted(range(2), key=lambda k: (-weights[k], k))
+    rows = []
+    for i, values in enumerate(sheets):
+        stage_scores = [None if v is None else Fraction(v * 10) for v in values]
+        final = None
+        if None not in stage_scores:
+            final = sum(Fraction(w) * s for w, s in zip(weights, stage_scores, strict=True)) / total_weight
+        key = (
+            0 if final is not None else 1,
+            -(final or 0),
+            # Entries without a final score are ordered by submission time and entry number only.
+            *[
+                x
+                for k in heaviest
+                for x in ((0, -stage_scores[k]) if final is not None and stage_scores[k] is not None else (1, 0))
+            ],
+            i % 2,
+            i,
+        )
+        rows.append((key, innovations[i].pk, final))
+    rows.sort()
+    assert [(e.innovation_id, e.exact_score) for e in ranked] == [(pk, final) for _, pk, final in rows]
