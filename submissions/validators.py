@@ -1,10 +1,11 @@
 """Checks on uploaded attachments: by content, never by the file's name or the browser's claimed type."""
 
+import threading
 import warnings
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageFile
 
 from competitions.enums import AttachmentType
 
@@ -40,6 +41,24 @@ def _check_pdf(upload):
         raise ValidationError(_("This PDF file has no pages."), code="pdf_empty")
 
 
+_TRUNCATION_LOCK = threading.Lock()
+
+
+def _load_strictly(image):
+    """Decode every pixel, failing on a truncated file whatever ImageFile.LOAD_TRUNCATED_IMAGES says.
+
+    WeasyPrint sets that process-wide flag to True when it is imported (e.g. after a certificate was rendered in this
+    process), which would let a truncated photo pass.
+    """
+    with _TRUNCATION_LOCK:
+        saved = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
 def _check_image(upload) -> str:
     upload.seek(0)
     try:
@@ -54,7 +73,7 @@ def _check_image(upload) -> str:
             # verify() does not decode the pixels; a truncated photo only fails when fully loaded.
             upload.seek(0)
             with Image.open(upload) as image:
-                image.load()
+                _load_strictly(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ValidationError(
             _("This image is too large (more than %(mp)s megapixels). Reduce its size and upload it again.")

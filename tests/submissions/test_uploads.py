@@ -148,3 +148,18 @@ def test_attachments_are_not_under_the_public_media_route(settings):
         sha256 = "ab" * 32
 
     assert attachment_path(Stub, "x.pdf").startswith("private/")
+
+
+def test_truncated_image_is_refused_even_after_weasyprint_was_imported(
+    member_client, draft, photo_requirement, private_media
+):
+    import weasyprint  # noqa: F401 - its import sets PIL.ImageFile.LOAD_TRUNCATED_IMAGES = True process-wide
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    whole = jpeg_bytes((400, 300))
+    response = send(member_client, draft, photo_requirement, upload("foto.jpg", whole[: len(whole) // 2], "image/jpeg"))
+    assert response.status_code == 400
+    assert not Attachment.objects.exists()
+    assert stored_files(private_media) == []
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's own setting is left as it was
