@@ -130,6 +130,8 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    # Made by hand by the committee: an automatic re-run keeps it even before the judge starts.
+    is_manual = models.BooleanField(_("assigned by hand"), default=False)
     # A released assignment (conflict declared, judge withdrawn, manual removal) stays for the audit trail but no
     # longer shows in the judge's queue nor counts in the ranking.
     released_at = models.DateTimeField(_("released"), null=True, blank=True)

@@ -237,11 +237,11 @@ class AssignmentResult:
 def auto_assign(*, stage, actor, keep_all: bool = False) -> AssignmentResult:
     """Assign judges automatically so every innovation of the stage has Stage.judges_per_innovation judges.
 
-    Locks the stage row so two runs cannot interleave. Keeps every assignment whose sheet is started or submitted
-    (and, with keep_all, every active assignment); releases assignments that became ineligible and are not
-    submitted; deletes unstarted ones otherwise (on a full re-run) and plans the rest with judging.assignment
-    (deterministic). Effects: creates/deletes Assignment rows; notifies no one. Returns counts and the innovations
-    that cannot get k judges, with the reason.
+    Locks the stage row so two runs cannot interleave. Keeps manual assignments and every one whose sheet is
+    started or submitted (and, with keep_all, every active assignment); releases assignments that became
+    ineligible and are not submitted; deletes unstarted ones otherwise (on a full re-run) and plans the rest with
+    judging.assignment (deterministic). Effects: creates/deletes Assignment rows; notifies no one. Returns counts
+    and the innovations that cannot get k judges, with the reason.
     """
     from competitions.models import Stage
 
@@ -261,7 +261,7 @@ def auto_assign(*, stage, actor, keep_all: bool = False) -> AssignmentResult:
             _release(assignment, _("No longer eligible when assignment was re-run."))
             removed += 1
     if not keep_all:
-        unstarted = active.exclude(pk__in=queries.started(active).values("pk"))
+        unstarted = active.filter(is_manual=False).exclude(pk__in=queries.started(active).values("pk"))
         removed += unstarted.count()
         ScoreSheet.objects.filter(assignment__in=unstarted).delete()
         unstarted.delete()
@@ -304,7 +304,7 @@ def _release(assignment, reason):
 def assign_manually(*, stage, judge, innovation, actor) -> Assignment:
     """Assign one judge to one innovation by hand; refuses an ineligible pair (conflict, own agency, region).
 
-    Effects: creates (or restores) the Assignment. Notifies no one.
+    Effects: creates (or restores) the Assignment, marked manual so an automatic re-run keeps it. Notifies no one.
     """
     _innovations, panel, eligible, _excluded = queries.eligibility(stage)
     if innovation.pk not in eligible:
@@ -314,13 +314,14 @@ def assign_manually(*, stage, judge, innovation, actor) -> Assignment:
     if judge.pk not in eligible[innovation.pk]:
         raise ValidationError(_("This judge may not score this innovation (own agency, region or a conflict)."))
     assignment, made = Assignment.objects.get_or_create(
-        stage=stage, judge=judge, innovation=innovation, defaults={"assigned_by": actor}
+        stage=stage, judge=judge, innovation=innovation, defaults={"assigned_by": actor, "is_manual": True}
     )
-    if not made and assignment.released_at is not None:
+    if not made:
         assignment.released_at = None
         assignment.released_reason = ""
         assignment.assigned_by = actor
-        assignment.save(update_fields=["released_at", "released_reason", "assigned_by"])
+        assignment.is_manual = True
+        assignment.save(update_fields=["released_at", "released_reason", "assigned_by", "is_manual"])
     return assignment
 
 

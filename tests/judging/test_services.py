@@ -294,3 +294,13 @@ def test_copy_rubric_copies_criteria_and_levels(competition, proposal_stage):
     copy = target.criteria.get()
     assert (copy.weight, copy.max_score) == (Decimal(3), Decimal(5))
     assert copy.levels.get().descriptor == "Sangat baik"
+
+
+def test_rerun_keeps_manual_assignments(proposal_stage, panel):
+    proposal_stage.judges_per_innovation = 1
+    proposal_stage.save()
+    (innovation,) = make_entries(proposal_stage, 1)
+    chosen = panel[3]
+    services.assign_manually(stage=proposal_stage, judge=chosen, innovation=innovation, actor=panel[0])
+    services.auto_assign(stage=proposal_stage, actor=panel[0])
+    assert judges_of(proposal_stage, innovation) == {chosen.pk}
