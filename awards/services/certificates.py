@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.enums import CertificateKind, ItemStatus, JobKind, JobStatus
 from awards.models import Award, Certificate, GenerationJob, JobItem, SerialCounter, ShortlistRow
-from awards.services._common import enqueue_on_commit
+from awards.services._common import enqueue_many_on_commit, enqueue_on_commit
 from competitions.models import Competition
 from judging.models import PanelMember
 from submissions.enums import InnovationStatus
@@ -284,8 +284,7 @@ def _resend(job):
     from awards import tasks
 
     pending = list(job.items.filter(status=ItemStatus.PENDING).values_list("pk", flat=True))
-    for item_id in pending:
-        enqueue_on_commit(tasks.render_certificate, item_id=item_id)
+    enqueue_many_on_commit(tasks.render_certificate, [{"item_id": item_id} for item_id in pending])
     if not pending and not job.items.filter(status=ItemStatus.FAILED).exists():
         enqueue_on_commit(tasks.finish_certificate_job, job_id=job.pk)
 
@@ -405,8 +404,7 @@ def retry_failed_items(*, job, actor) -> int:
     job.error = ""
     job.finished_at = None
     job.save(update_fields=["status", "failed", "error", "finished_at"])
-    for item_id in ids:
-        enqueue_on_commit(tasks.render_certificate, item_id=item_id)
+    enqueue_many_on_commit(tasks.render_certificate, [{"item_id": item_id} for item_id in ids])
     return len(ids)
 
 

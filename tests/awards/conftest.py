@@ -22,6 +22,24 @@ def eager_tasks():
 
 
 @pytest.fixture
+def broker_down():
+    """Celery pointed at a port where no broker listens, as when Redis is down; restored afterwards."""
+    from kovablik.celery import app
+
+    def forget_connections():
+        # Celery caches its connection and producer pools per app; they would keep the dead (or live) broker.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = app.conf.task_always_eager, app.conf.broker_url
+    forget_connections()
+    app.conf.task_always_eager, app.conf.broker_url = False, "redis://127.0.0.1:1/0"
+    yield
+    app.conf.task_always_eager, app.conf.broker_url = saved
+    forget_connections()
+
+
+@pytest.fixture
 def run_on_commit(django_capture_on_commit_callbacks):
     """Run a callable and then its on_commit hooks (tasks run eagerly), as a committed request would."""
 

@@ -147,16 +147,10 @@ def test_start_while_unfinished_returns_the_same_job(competition, committee, eli
     assert Certificate.objects.count() == 1
 
 
-def test_enqueue_with_unreachable_broker_leaves_job_queued(competition, committee, eligible, run_on_commit):
-    from kovablik.celery import app
-
-    eager, broker = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        job = run_on_commit(service.start_certificate_batch, competition=competition, actor=committee)
-    finally:
-        app.conf.task_always_eager, app.conf.broker_url = eager, broker
+def test_enqueue_with_unreachable_broker_leaves_job_queued(
+    competition, committee, eligible, run_on_commit, broker_down
+):
+    job = run_on_commit(service.start_certificate_batch, competition=competition, actor=committee)
 
     job.refresh_from_db()
     assert (job.status, job.done, job.total) == (JobStatus.QUEUED, 0, 1)

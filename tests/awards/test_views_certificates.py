@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from awards.enums import JobStatus
 from awards.models import Award, Certificate, WinnersRelease
 from awards.services import certificates as service
 from tests import factories as f
@@ -115,3 +116,18 @@ def test_verify_lookup_refuses_malformed_codes_without_error(client, db, typed):
 
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_start_with_the_broker_down_shows_the_job_waiting(
+    client, committee, competition, eligible, run_on_commit, broker_down
+):
+    client.force_login(committee)
+
+    response = run_on_commit(
+        client.post, reverse("awards:start_certificates", kwargs={"slug": competition.slug}), follow=True
+    )
+
+    assert response.status_code == 200
+    assert 'data-job-state="queued"' in response.content.decode()
+    with translation.override("id"):
+        assert str(JobStatus.QUEUED.label) in response.content.decode()
