@@ -34,6 +34,7 @@ from itertools import pairwise
 from math import lcm
 
 from django.db import connection
+from django.db.models import Count, Sum
 from django.utils.translation import gettext
 
 from competitions.enums import Aggregation
@@ -227,6 +228,7 @@ def _criterion_means(stage, innovation_ids) -> tuple[list, dict]:
     )
     if not innovation_ids:
         return criteria, {}
+    # Summed in SQL per (innovation, criterion, scale): a handful of rows per tied innovation, exact decimals.
     rows = (
         CriterionScore.objects.filter(
             sheet__assignment__stage=stage,
@@ -235,14 +237,22 @@ def _criterion_means(stage, innovation_ids) -> tuple[list, dict]:
             sheet__assignment__innovation_id__in=list(innovation_ids),
         )
         .order_by()
-        .values_list("sheet__assignment__innovation_id", "criterion_id", "value", "scale_max")
+        .values_list("sheet__assignment__innovation_id", "criterion_id", "scale_max")
+        .annotate(total=Sum("value"), n=Count("pk"))
     )
     sums = defaultdict(Fraction)
     counts = defaultdict(int)
-    for inn, crit, value, scale_max in rows:
-        sums[inn, crit] += Fraction(Decimal(value)) / Fraction(Decimal(scale_max))
-        counts[inn, crit] += 1
+    for inn, crit, scale_max, total, n in rows:
+        sums[inn, crit] += Fraction(_dec2(total)) / Fraction(Decimal(scale_max))
+        counts[inn, crit] += n
     return criteria, {key: sums[key] / counts[key] for key in sums}
+
+
+def _dec2(value) -> Decimal:
+    """A sum of 2-decimal scores as an exact Decimal (SQLite may hand back a float)."""
+    if isinstance(value, float):
+        return Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return Decimal(value)
 
 
 def _exact(total_sum: Decimal | None, n: int) -> tuple[int, int] | None:
