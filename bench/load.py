@@ -22,6 +22,7 @@ import urllib.request
 from bench.config import LOOPBACK, ROOT
 
 LUA = ROOT / "bench" / "lua"
+TIMEOUT_S = 10  # wrk gives up on a response after this long and counts a timeout
 
 
 def free_port() -> int:
@@ -159,8 +160,8 @@ def ensure_wrk() -> str:
 
 def run_wrk(url: str, *, cookie: str | None = None, seconds: int = 10, connections: int = 20, threads: int = 2):
     """One wrk run; the parsed BENCH_JSON line of bench/lua/report.lua plus requests per second."""
-    command = [ensure_wrk(), "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s"]
-    command += ["-s", str(LUA / "report.lua")]
+    command = [ensure_wrk(), "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s"]
+    command += ["--timeout", f"{TIMEOUT_S}s", "-s", str(LUA / "report.lua")]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     command.append(url)
@@ -192,15 +193,18 @@ def measure_page(base: str, path: str, *, cookie: str | None, expect: bytes | No
         run_wrk(base + path, cookie=cookie, seconds=warmup)
     data = run_wrk(base + path, cookie=cookie, seconds=seconds)
     lat = data["latency_us"]
+    completed = data["requests"] > 0
     result.update(
         {
             "rps": data["rps"],
             "requests": data["requests"],
-            "p50_ms": round(lat["p50"] / 1000, 2),
-            "p99_ms": round(lat["p99"] / 1000, 2),
-            "max_ms": round(lat["max"] / 1000, 2),
+            "p50_ms": round(lat["p50"] / 1000, 2) if completed else None,
+            "p99_ms": round(lat["p99"] / 1000, 2) if completed else None,
+            "max_ms": round(lat["max"] / 1000, 2) if completed else None,
             "errors": data["errors"],
             "statuses": data["statuses"],
         }
     )
+    if not completed:
+        result["error"] = f"no request completed within wrk's {TIMEOUT_S} s timeout"
     return result
