@@ -93,11 +93,21 @@ def ranking_table(stage, *, category=None) -> tuple[list[str], list[list]]:
     return header, rows
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value):
+    """Text an agency typed (a title) must never run as a spreadsheet formula on the committee's computer."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(header, rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([_safe(str(h)) for h in header])
+    writer.writerows([[_safe(v) for v in row] for row in rows])
     return out.getvalue()
 
 
@@ -110,9 +120,9 @@ def to_xlsx(stage) -> bytes:
         (first, ranking_table(stage)),
         (workbook.create_sheet(), scores_table(stage)),
     ):
-        sheet.append([str(h) for h in header])
+        sheet.append([_safe(str(h)) for h in header])
         for row in rows:
-            sheet.append(["" if v is None else v for v in row])
+            sheet.append(["" if v is None else _safe(v) for v in row])
     first.title = _("Ranking")[:31]
     workbook.worksheets[1].title = _("Scores")[:31]
     out = io.BytesIO()

@@ -260,3 +260,15 @@ def test_rubric_form_rejects_a_malformed_level(client, committee, proposal_stage
     response = client.post(url("rubric", proposal_stage), data)
     assert response.status_code == 200
     assert not proposal_stage.criteria.exists()
+
+
+def test_exports_never_turn_a_title_into_a_formula(client, committee, scored):
+    stage, (a, _b), _judges = scored
+    a.title = '=HYPERLINK("http://evil.example","klik")'
+    a.save()
+    client.force_login(committee)
+    ranking = client.get(url("export_ranking_csv", stage)).content.decode()
+    assert "'=HYPERLINK" in ranking
+    book = load_workbook(io.BytesIO(client.get(url("export_xlsx", stage)).content))
+    titles = [row[3].value for row in book.worksheets[0].iter_rows(min_row=2)]
+    assert titles[0].startswith("'=") and book.worksheets[0].cell(row=2, column=4).data_type == "s"
