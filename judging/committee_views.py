@@ -263,7 +263,9 @@ def sheet_detail(request, slug, order, pk):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.reopen_sheet(sheet=sheet, reason=form.cleaned_data["reason"], actor=request.user)
+            services.reopen_sheet(
+                sheet=sheet, reason=form.cleaned_data["reason"], actor=request.user, base_url=_base_url(request)
+            )
             messages.success(request, _("Sheet reopened; the judge can change it and submit again."))
             return redirect("judging:committee_sheet", slug=slug, order=order, pk=pk)
         except ValidationError as exc:

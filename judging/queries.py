@@ -85,6 +85,7 @@ def judge_queue(judge, stage=None):
             stage__panel__judge=judge,
             stage__panel__withdrawn_at__isnull=True,
         )
+        .exclude(innovation__status=InnovationStatus.WITHDRAWN)
         .select_related("stage__competition", "innovation__agency", "innovation__category", "sheet")
         .annotate(
             scored=Count("sheet__scores", distinct=True),

@@ -14,6 +14,7 @@ from competitions.models import Stage
 from competitions.rules import committee_competitions, get_competition_for_committee
 from judging.enums import SheetStatus
 from judging.models import Assignment, PanelMember
+from submissions.enums import InnovationStatus
 
 
 def is_judge(user) -> bool:
@@ -25,7 +26,9 @@ def judge_assignments(user):
     if not user.is_authenticated or not user.is_active:
         return Assignment.objects.none()
     seats = PanelMember.objects.filter(judge=user, withdrawn_at__isnull=True).values("stage_id")
-    return Assignment.objects.filter(judge=user, released_at__isnull=True, stage_id__in=seats)
+    return Assignment.objects.filter(judge=user, released_at__isnull=True, stage_id__in=seats).exclude(
+        innovation__status=InnovationStatus.WITHDRAWN
+    )
 
 
 def get_assignment_for_judge(user, pk) -> Assignment:

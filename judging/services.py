@@ -171,11 +171,11 @@ def submit_sheet(*, sheet, actor, version: int | None = None) -> ScoreSheet:
 
 
 @transaction.atomic
-def reopen_sheet(*, sheet, reason: str, actor) -> ScoreSheet:
+def reopen_sheet(*, sheet, reason: str, actor, base_url: str = "") -> ScoreSheet:
     """Reopen a submitted sheet so the judge can change it (committee only; a reason is required).
 
     Effects: status "reopened", total cleared (the sheet stops counting in the ranking until submitted again),
-    version bumped, SheetEvent "reopen" with the reason. Notifies no one.
+    version bumped, SheetEvent "reopen" with the reason; after commit the judge is e-mailed the reason.
     """
     if not (reason or "").strip():
         raise ValidationError(_("Give the reason for reopening the sheet."))
@@ -187,6 +187,9 @@ def reopen_sheet(*, sheet, reason: str, actor) -> ScoreSheet:
     sheet.total = None
     sheet.version += 1
     sheet.save(update_fields=["status", "total", "version", "updated_at"])
+    from judging import tasks
+
+    transaction.on_commit(lambda: tasks.send_reopen_notice.delay(sheet_id=sheet.pk, base_url=base_url))
     SheetEvent.objects.create(
         sheet=sheet,
         action=SheetAction.REOPEN,
@@ -594,3 +597,24 @@ def send_reminder(*, member_id, base_url):
         "link": base_url.rstrip("/") + reverse("judging:dashboard"),
     }
     _mail("judging_reminder", member.judge.email, context)
+
+
+def send_reopen_notice(*, sheet_id, base_url):
+    """E-mail the judge that the committee reopened their sheet, with the reason. Changes no data."""
+    from django.urls import reverse
+
+    event = (
+        SheetEvent.objects.filter(sheet_id=sheet_id, action=SheetAction.REOPEN)
+        .select_related("sheet__assignment__judge", "sheet__assignment__stage", "sheet__assignment__innovation")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if event is None or not event.sheet.assignment.judge.email:
+        return
+    assignment = event.sheet.assignment
+    context = {
+        "assignment": assignment,
+        "reason": event.reason,
+        "link": base_url.rstrip("/") + reverse("judging:sheet", args=[assignment.pk]),
+    }
+    _mail("judging_reopened", assignment.judge.email, context)

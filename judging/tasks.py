@@ -15,3 +15,10 @@ def send_reminder(*, member_id, base_url):
     from judging import services
 
     services.send_reminder(member_id=member_id, base_url=base_url)
+
+
+@shared_task(name="judging.send_reopen_notice", acks_late=True)
+def send_reopen_notice(*, sheet_id, base_url):
+    from judging import services
+
+    services.send_reopen_notice(sheet_id=sheet_id, base_url=base_url)

@@ -82,15 +82,20 @@ def test_leaderboard_filters_by_category(client, committee, scored):
     assert a.title in html and b.title not in html
 
 
-def test_reopen_needs_reason_and_is_audited(client, committee, scored):
+def test_reopen_needs_reason_is_audited_and_tells_the_judge(
+    client, committee, scored, django_capture_on_commit_callbacks
+):
     stage, (a, _b), (j1, _j2) = scored
     sheet = Assignment.objects.get(stage=stage, judge=j1, innovation=a).sheet
     client.force_login(committee)
     client.post(url("committee_sheet", stage, sheet.pk), {"reason": ""})
     sheet.refresh_from_db()
     assert sheet.status == SheetStatus.SUBMITTED
-    client.post(url("committee_sheet", stage, sheet.pk), {"reason": "Nilai tertukar"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("committee_sheet", stage, sheet.pk), {"reason": "Nilai tertukar"})
     sheet.refresh_from_db()
+    (notice,) = mail.outbox
+    assert notice.to == [j1.email] and "Nilai tertukar" in notice.body
     assert sheet.status == SheetStatus.REOPENED
     event = SheetEvent.objects.get(sheet=sheet, action=SheetAction.REOPEN)
     assert event.actor == committee and event.reason == "Nilai tertukar"

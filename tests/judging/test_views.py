@@ -220,3 +220,12 @@ def test_refused_submit_keeps_the_draft_and_the_current_version(client, setup, j
     sheet = ScoreSheet.objects.get(assignment=assignment)
     assert sheet.status == SheetStatus.DRAFT and sheet.scores.get().value == Decimal(60)
     assert f'name="version" value="{sheet.version}"' in html
+
+
+def test_withdrawn_innovation_leaves_the_queue(client, setup, judge):
+    _stage, innovation, assignment = setup
+    innovation.status = "withdrawn"
+    innovation.save()
+    login(client, judge)
+    assert innovation.title not in client.get(reverse("judging:dashboard")).content.decode()
+    assert client.get(reverse("judging:sheet", args=[assignment.pk])).status_code == 404
