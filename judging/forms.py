@@ -161,3 +161,6 @@ class AgencyConflictForm(forms.Form):
     def __init__(self, *args, competitions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competition"].queryset = competitions
+        self.fields["agency"].queryset = (
+            Agency.objects.filter(innovations__competition__in=competitions).distinct().order_by("name")
+        )

@@ -48,6 +48,11 @@ def judge_competitions(user):
     return Competition.objects.filter(stages__in=judge_stages(user)).distinct().order_by("-year", "name")
 
 
+def anonymised_competition_ids(user) -> set[int]:
+    """Competitions where one of the judge's stages hides agencies: no agency name may reach the judge there."""
+    return set(judge_stages(user).filter(anonymised=True).values_list("competition_id", flat=True))
+
+
 def hides_agency(stage) -> bool:
     return stage.anonymised
 

@@ -236,7 +236,9 @@ def conflicts(request):
     """The judge's declared conflicts, and a form to declare one with an agency for a whole competition."""
     if not rules.is_judge(request.user):
         raise Http404
-    competitions = rules.judge_competitions(request.user)
+    hidden = rules.anonymised_competition_ids(request.user)
+    # Listing agencies would tell an anonymised panel who takes part: there, conflicts are declared per innovation.
+    competitions = rules.judge_competitions(request.user).exclude(pk__in=hidden)
     form = AgencyConflictForm(request.POST or None, competitions=competitions)
     if request.method == "POST" and form.is_valid():
         services.declare_conflict(
@@ -249,4 +251,12 @@ def conflicts(request):
         messages.success(request, _("Conflict of interest recorded. The agency's innovations go to other judges."))
         return redirect("judging:conflicts")
     declared = Conflict.objects.filter(judge=request.user).select_related("competition", "agency", "innovation")
-    return render(request, "judging/conflicts.html", {"form": form, "declared": declared.order_by("-declared_at")})
+    return render(
+        request,
+        "judging/conflicts.html",
+        {
+            "form": form if competitions.exists() else None,
+            "declared": declared.order_by("-declared_at"),
+            "hidden": hidden,
+        },
+    )

@@ -229,3 +229,14 @@ def test_withdrawn_innovation_leaves_the_queue(client, setup, judge):
     login(client, judge)
     assert innovation.title not in client.get(reverse("judging:dashboard")).content.decode()
     assert client.get(reverse("judging:sheet", args=[assignment.pk])).status_code == 404
+
+
+def test_conflicts_page_names_no_agency_where_judging_is_anonymised(client, setup, judge, agency):
+    stage, _innovation, assignment = setup
+    stage.anonymised = True
+    stage.save()
+    login(client, judge)
+    client.post(reverse("judging:declare_conflict", args=[assignment.pk]), {"scope": "agency", "reason": "Kerabat"})
+    html = client.get(reverse("judging:conflicts")).content.decode()
+    assert "Kerabat" in html
+    assert agency.name not in html
