@@ -10,6 +10,7 @@ import time
 from functools import wraps
 
 from axes.backends import AxesStandaloneBackend
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -86,18 +87,31 @@ class PrivilegedSessionTimeoutMiddleware:
             session[LAST_SEEN_KEY] = now
 
 
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's middleware, with frame-ancestors kept in step with X-Frame-Options.
+
+    A view marked with Django's xframe_options_sameorigin (or embeddable_by_own_pages) may be framed by our own
+    pages; without this, the policy's frame-ancestors 'none' would still block it in every current browser.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if response.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": ["'self'"]}
+        return parts
+
+
 def embeddable_by_own_pages(view):
     """Let pages of this site (only) show the view's response in a frame, e.g. an attachment viewer.
 
-    Every other response is DENY / frame-ancestors 'none'. Both headers are relaxed together: browsers that
-    understand CSP ignore X-Frame-Options, older ones read only X-Frame-Options.
+    Every other response is DENY / frame-ancestors 'none'. Both headers are relaxed together (CSPMiddleware
+    follows X-Frame-Options): browsers that understand CSP ignore X-Frame-Options, older ones read only it.
     """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["X-Frame-Options"] = "SAMEORIGIN"
-        response._csp_replace = {"frame-ancestors": ["'self'"]}
         return response
 
     return wrapped

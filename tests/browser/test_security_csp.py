@@ -37,6 +37,35 @@ def test_pages_load_without_csp_violation(page, login, client, transactional_db,
     assert violations == []
 
 
+def test_judge_attachment_frameable_but_pages_not(page, login, transactional_db, settings, tmp_path):
+    """Chromium shows the attachment inside our page, and refuses to frame an ordinary page (frame-ancestors)."""
+    from judging.models import Assignment
+
+    settings.MEDIA_ROOT = tmp_path
+    _ids, users = portal_data()
+    assignment = Assignment.objects.get(judge=users["judge"])
+    violations = _collect_csp_violations(page)
+    login(users["judge"].username)
+    sheet_url = f"/judging/sheet/{assignment.pk}/"
+    page.goto(sheet_url)
+    attachment_url = page.locator("iframe.attachment-frame").get_attribute("src")
+
+    # Frames added by the test harness (not page script, which the CSP would forbid) load without lazy loading.
+    for name, src in (("attachment", attachment_url), ("page", sheet_url)):
+        page.evaluate(
+            "([name, src]) => { const f = document.createElement('iframe'); f.name = name; f.src = src;"
+            " document.body.appendChild(f); }",
+            [name, src],
+        )
+    page.wait_for_load_state("networkidle")
+
+    frames = {frame.name: frame.url for frame in page.frames if frame.name}
+    assert frames["attachment"].endswith(attachment_url)
+    assert frames["page"].startswith("chrome-error://")
+    # The one violation is the refused page frame; the attachment frame caused none.
+    assert len(violations) == 1 and "frame-ancestors 'none'" in violations[0]
+
+
 def test_lockout_page_after_wrong_passwords(page, settings, assert_accessible, transactional_db):
     user = f.UserFactory(username="juri_lupa")
     for _ in range(settings.AXES_FAILURE_LIMIT):

@@ -62,8 +62,9 @@ def test_embeddable_view_frameable_by_own_pages_only(client, db):
     def viewer(request):
         return HttpResponse("%PDF-1.4", content_type="application/pdf")
 
-    from csp.middleware import CSPMiddleware
     from django.middleware.clickjacking import XFrameOptionsMiddleware
+
+    from kovablik.security import CSPMiddleware
 
     request = RequestFactory().get("/attachment/1/view/")
     handler = CSPMiddleware(XFrameOptionsMiddleware(viewer))
@@ -74,6 +75,28 @@ def test_embeddable_view_frameable_by_own_pages_only(client, db):
     policy = directives(response["Content-Security-Policy"])
     assert policy["frame-ancestors"] == ["'self'"]
     assert policy["script-src"] == ["'self'"]
+
+
+def test_judge_attachment_viewer_frameable_by_own_pages_only(client, db, settings, tmp_path):
+    from judging.models import Assignment
+    from submissions.models import Attachment
+    from tests.kovablik.pages import portal_data
+
+    settings.MEDIA_ROOT = tmp_path
+    _ids, users = portal_data()
+    assignment = Assignment.objects.get(judge=users["judge"])
+    attachment = Attachment.objects.get()
+    client.force_login(users["judge"])
+
+    response = client.get(reverse("judging:attachment", args=[assignment.pk, attachment.pk]))
+
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert directives(response["Content-Security-Policy"])["frame-ancestors"] == ["'self'"]
+    # Its embedding page itself stays unframeable.
+    page = client.get(reverse("judging:sheet", args=[assignment.pk]))
+    assert page["X-Frame-Options"] == "DENY"
+    assert directives(page["Content-Security-Policy"])["frame-ancestors"] == ["'none'"]
 
 
 def test_hsts_header_on_secure_request_in_production(client, db, settings):
