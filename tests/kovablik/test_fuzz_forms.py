@@ -235,13 +235,37 @@ def test_fuzz_winners_and_certificate_forms(client, committee, competition, subm
     fuzz()
 
 
-def test_fuzz_public_verify_and_objection(client, competition, submitted):
+def test_fuzz_public_verify_and_objection(client, competition, proposal_stage, committee, agency):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from awards.models import Objection
+    from awards.services.shortlists import publish_shortlist
+
+    innovation = f.InnovationFactory(competition=competition, agency=agency, status="eligible")
+    f.StageEntryFactory(innovation=innovation, stage=proposal_stage)
+    sheet = f.ScoreSheetFactory(
+        assignment=f.AssignmentFactory(stage=proposal_stage, judge=f.UserFactory(), innovation=innovation),
+        status="submitted",
+        total=Decimal("88.5"),
+        submitted_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    assert sheet.total
+    snapshot = publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 5}, actor=committee, objection_days=5)
+    url = reverse("awards:objection_create", args=[competition.slug, snapshot.pk])
+    # The control: a well-formed objection is accepted, so the fuzzed ones are refused for their content.
+    accepted = client.post(
+        url, {"innovation": innovation.pk, "name": "Warga", "email": "warga@example.id", "reason": "Data keliru."}
+    )
+    assert accepted.status_code == 302 and Objection.objects.count() == 1
+
     @FUZZ
     @given(lookup=form_data(["code"]), objection=form_data(["innovation", "name", "email", "reason"]))
     def fuzz(lookup, objection):
         assert_no_server_error(client.get(reverse("awards:verify_lookup"), lookup))
         before = database_fingerprint()
-        response = client.post(reverse("awards:objection_create", args=[competition.slug, 1]), objection)
-        assert_refused_or_whole(response, before)
+        assert_refused_or_whole(client.post(url, objection), before)
 
     fuzz()
