@@ -142,6 +142,9 @@ def test_anonymised_stage_hides_the_agency_everywhere(client, setup, judge, agen
     download = client.get(reverse("judging:attachment", args=[assignment.pk, attachment.pk]))
     assert download.status_code == 200
     assert "Dinas" not in download["Content-Disposition"]
+    # Shown in a frame of the scoring page, and only of our own pages.
+    assert download["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in download.get("Content-Security-Policy", "frame-ancestors 'self'")
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 
