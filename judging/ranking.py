@@ -59,6 +59,7 @@ class RankedEntry:
     method: str = Aggregation.MEAN
     stage_scores: dict[int, Decimal | None] = field(default_factory=dict)  # rank_final: stage id -> stage score
     exact_score: Fraction | Decimal | None = field(default=None, compare=False, repr=False)
+    exact_raw_mean: Fraction | None = field(default=None, compare=False, repr=False)
 
 
 def quantize(value) -> Decimal | None:
@@ -412,6 +413,7 @@ def rank_stage(stage, *, category=None, method=None, innovation_ids=None) -> lis
             spread=item["spread"],
             method=method,
             exact_score=item["exact"],
+            exact_raw_mean=item["raw"],
         )
         for position, item in enumerate(ordered, start=1)
     ]
@@ -445,8 +447,7 @@ def rank_final(competition, *, stages=None, category=None) -> list[RankedEntry]:
             exact = sum((Fraction(s.weight) * Fraction(scores[s.pk].exact_score) for s in stages), Fraction(0))
             exact /= weight_sum
             raw = (
-                sum((Fraction(s.weight) * Fraction(scores[s.pk].raw_mean or 0) for s in stages), Fraction(0))
-                / weight_sum
+                sum((Fraction(s.weight) * (scores[s.pk].exact_raw_mean or 0) for s in stages), Fraction(0)) / weight_sum
             )
         sheets = sum(e.sheets for e in scores.values() if e is not None)
         flags = frozenset().union(*(e.flags for e in scores.values() if e is not None))
@@ -494,6 +495,7 @@ def rank_final(competition, *, stages=None, category=None) -> list[RankedEntry]:
             tie_break=notes.get(item["id"], ""),
             stage_scores=item["stage_scores"],
             exact_score=item["exact"],
+            exact_raw_mean=item["raw"],
         )
         for position, item in enumerate(ordered, start=1)
     ]
