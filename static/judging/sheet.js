@@ -78,3 +78,19 @@
     }
   });
 })();
+
+// Alt+→ / Alt+← go to the next / previous innovation of the queue (the links stay the primary way).
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    if (!event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    var rel = event.key === "ArrowRight" ? "next" : event.key === "ArrowLeft" ? "prev" : null;
+    var link = rel && document.querySelector('a[rel="' + rel + '"]');
+    if (link) {
+      event.preventDefault();
+      link.click();
+    }
+  });
+})();

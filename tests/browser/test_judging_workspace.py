@@ -67,3 +67,17 @@ def test_judge_scores_with_keyboard_and_committee_sees_it(
     row = page.locator(f"tr[data-innovation='{innovation.pk}']")
     assert row.locator("td.score").inner_text().strip() == "50,0000"
     assert_accessible()
+
+
+def test_judge_moves_between_innovations_with_alt_arrows(page, login, proposal_stage, judge):
+    make_rubric(proposal_stage, [(1, 10)])
+    first, second = make_entries(proposal_stage, 2)
+    a1 = f.AssignmentFactory(stage=proposal_stage, judge=judge, innovation=first)
+    a2 = f.AssignmentFactory(stage=proposal_stage, judge=judge, innovation=second)
+
+    login("juri")
+    page.goto(f"/judging/sheet/{a1.pk}/")
+    page.keyboard.press("Alt+ArrowRight")
+    page.wait_for_url(f"**/judging/sheet/{a2.pk}/")
+    page.keyboard.press("Alt+ArrowLeft")
+    page.wait_for_url(f"**/judging/sheet/{a1.pk}/")
