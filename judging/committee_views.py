@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -289,8 +289,11 @@ def leaderboard(request, slug, order):
     stage = rules.get_stage_for_committee(request.user, slug, order)
     categories = Category.objects.filter(competition=stage.competition).order_by("order", "name")
     category = None
-    if request.GET.get("category"):
-        category = get_object_or_404(categories, pk=request.GET["category"])
+    chosen = request.GET.get("category", "")
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404
+        category = get_object_or_404(categories, pk=int(chosen))
     entries = rank_stage(stage, category=category)
     innovations = Innovation.objects.select_related("agency", "category").in_bulk([e.innovation_id for e in entries])
     judge_ids = sorted({j for e in entries for j in e.judge_totals})

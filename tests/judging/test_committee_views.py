@@ -277,3 +277,9 @@ def test_exports_never_turn_a_title_into_a_formula(client, committee, scored):
     book = load_workbook(io.BytesIO(client.get(url("export_xlsx", stage)).content))
     titles = [row[3].value for row in book.worksheets[0].iter_rows(min_row=2)]
     assert titles[0].startswith("'=") and book.worksheets[0].cell(row=2, column=4).data_type == "s"
+
+
+def test_leaderboard_with_a_bad_category_is_404_not_500(client, committee, scored):
+    client.force_login(committee)
+    assert client.get(url("leaderboard", scored[0]) + "?category=abc").status_code == 404
+    assert client.get(url("leaderboard", scored[0]) + "?category=999999").status_code == 404
