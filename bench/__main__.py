@@ -29,6 +29,48 @@ def _phase(report: dict, key: str, fn, *args, **kwargs):
     return report[key]
 
 
+def _pages_and_surge(report, national, published, args, env, deadline) -> dict:
+    """gunicorn up, the six pages under wrk, then the deadline surge against the same server; gunicorn down."""
+    from pathlib import Path
+
+    from bench import load, pages, surge
+    from bench import report as reporting
+
+    results: dict = {}
+    gunicorn = load.Gunicorn(workers=5).start()
+    report["machine"]["gunicorn"] = {"workers": gunicorn.workers, "worker_class": "sync", "bind": gunicorn.base}
+    report["machine"]["load_tool"] = (
+        f"wrk (20 connections, 2 threads, {args.page_seconds} s per page after a 2 s warm-up)"
+    )
+    try:
+        for page in pages.pages(national, published=bool(published and published.get("published"))):
+            if page.missing:
+                results[page.name] = {"missing": page.missing}
+                continue
+            cookie = load.login_cookie(page.user_id) if page.user_id else None
+            _phase(
+                results,
+                page.name,
+                load.measure_page,
+                gunicorn.base,
+                page.path,
+                cookie=cookie,
+                expect=page.expect,
+                seconds=args.page_seconds,
+            )
+            if page.note:
+                results[page.name]["what"] = page.note
+        reporting.add_ratios(results)
+        # The surge and the certificate batch are bounded by time as well as by count, and get what is left of the
+        # run's budget (less a reserve for the phases after them), so the whole bench ends within 15 minutes.
+        surge_bound = int(max(60, min(240, deadline - time.perf_counter() - 240)))
+        workdir = Path(env["KOVABLIK_BENCH_DIR"])
+        _phase(results, "surge", surge.run, gunicorn.base, workdir, n=args.surge, time_limit=surge_bound)
+    finally:
+        gunicorn.stop()
+    return results
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--no-stress", action="store_true", help="skip the stress size (development only)")
@@ -55,7 +97,7 @@ def main(argv=None) -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from bench import certificates, load, pages, ranking, seed, surge
+    from bench import certificates, ranking, seed
     from bench import report as reporting
 
     report["generated_at"] = timezone.now().isoformat(timespec="seconds")
@@ -90,39 +132,8 @@ def main(argv=None) -> int:
 
     loads["after_ranking"] = os.getloadavg()[0]
     published = _phase(report, "shortlist", reporting.publish_shortlist, national)
-    gunicorn = load.Gunicorn(workers=5).start()
-    report["machine"]["gunicorn"] = {"workers": gunicorn.workers, "worker_class": "sync", "bind": gunicorn.base}
-    report["machine"]["load_tool"] = (
-        f"wrk (20 connections, 2 threads, {args.page_seconds} s per page after a 2 s warm-up)"
-    )
-    try:
-        report["pages"] = {}
-        for page in pages.pages(national, published=bool(published and published.get("published"))):
-            if page.missing:
-                report["pages"][page.name] = {"missing": page.missing}
-                continue
-            cookie = load.login_cookie(page.user_id) if page.user_id else None
-            _phase(
-                report["pages"],
-                page.name,
-                load.measure_page,
-                gunicorn.base,
-                page.path,
-                cookie=cookie,
-                expect=page.expect,
-                seconds=args.page_seconds,
-            )
-            if page.note:
-                report["pages"][page.name]["what"] = page.note
-        reporting.add_ratios(report["pages"])
-        workdir = config.Path(env["KOVABLIK_BENCH_DIR"])
-        # The surge and the certificate batch are bounded by time as well as by count, and get what is left of the
-        # run's budget (less a reserve for the phases after them), so the whole bench ends within 15 minutes.
-        surge_bound = int(max(60, min(240, deadline - time.perf_counter() - 240)))
-        _phase(report, "surge", surge.run, gunicorn.base, workdir, n=args.surge, time_limit=surge_bound)
-    finally:
-        gunicorn.stop()
-
+    _phase(report, "pages", _pages_and_surge, report, national, published, args, env, deadline)
+    report["surge"] = report["pages"].pop("surge", None) or report.get("surge") or {"error": "not run"}
     loads["after_pages_and_surge"] = os.getloadavg()[0]
     certificate_bound = int(max(45, min(120, deadline - time.perf_counter() - 90)))
     _phase(report, "certificates", certificates.run, n=args.certificates, time_limit=certificate_bound)

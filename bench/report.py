@@ -113,7 +113,7 @@ def targets(report: dict) -> list[dict]:
     stress_s = ranking.get("stress", {}).get("engine", {}).get("seconds_median")
     out.append(_target("stress ranking <= 1 s", stress_s, None if stress_s is None else stress_s <= 1))
     for name, page in report.get("pages", {}).items():
-        if name == "bare_view":
+        if name == "bare_view" or not isinstance(page, dict):
             continue
         wanted = 0.6 if name == "public_results" else 0.2
         ratio = page.get("throughput_ratio_to_bare")
