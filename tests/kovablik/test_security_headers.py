@@ -141,7 +141,8 @@ def test_check_deploy_clean_with_production_settings():
 def test_production_settings_secure_cookies_and_hsts():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
+        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, "
+        "s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT, "
         "s.SECURE_HSTS_SECONDS >= 31536000, s.X_FRAME_OPTIONS, "
         "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['upgrade-insecure-requests'])"
     )
@@ -155,7 +156,16 @@ def test_production_settings_secure_cookies_and_hsts():
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "True", "True", "True", "True", "DENY", "True"]
+    assert result.stdout.split() == ["True"] * 8 + ["DENY", "True"]
+
+
+def test_language_and_csrf_cookies_httponly(client, db):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    login_page = client.get(reverse("login"))
+
+    assert response.cookies["django_language"]["httponly"] is True
+    assert response.cookies["django_language"]["samesite"] == "Lax"
+    assert login_page.cookies["csrftoken"]["httponly"] is True
 
 
 def test_session_cookie_httponly_on_login(client, agency_member):
