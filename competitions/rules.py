@@ -2,7 +2,12 @@
 
 from django.shortcuts import get_object_or_404
 
-from competitions.models import Competition
+from competitions.models import CommitteeMember, Competition
+
+
+def committee_seats(user):
+    """Committee memberships of a user (or of OuterRef("pk") in a subquery)."""
+    return CommitteeMember.objects.filter(user=user)
 
 
 def is_committee(user, competition=None) -> bool:
@@ -11,7 +16,7 @@ def is_committee(user, competition=None) -> bool:
         return False
     if user.is_superuser:
         return True
-    members = user.committee_roles.all()
+    members = committee_seats(user)
     if competition is not None:
         members = members.filter(competition=competition)
     return members.exists()

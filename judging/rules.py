@@ -17,8 +17,13 @@ from judging.models import Assignment, PanelMember
 from submissions.enums import InnovationStatus
 
 
+def judge_seats(user):
+    """Active panel seats of a user (or of OuterRef("pk") in a subquery)."""
+    return PanelMember.objects.filter(judge=user, withdrawn_at__isnull=True)
+
+
 def is_judge(user) -> bool:
-    return user.is_authenticated and user.is_active and user.panel_seats.filter(withdrawn_at__isnull=True).exists()
+    return user.is_authenticated and user.is_active and judge_seats(user).exists()
 
 
 def judge_assignments(user):

@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from competitions.rules import is_committee
-from judging.rules import is_judge
-from submissions.rules import is_agency_member, is_local_admin
+from competitions.rules import committee_seats
+from judging.rules import judge_seats
+from submissions.rules import agency_seats, local_admin_seats
 
 
 @dataclass(frozen=True)
@@ -26,15 +28,24 @@ LOCAL_ADMIN = Role("local_admin", _("Local admin"), "submissions:local_admin_das
 JUDGE = Role("judge", _("Judge"), "judging:dashboard")
 AGENCY = Role("agency", _("Agency"), "submissions:dashboard")
 
+# Most powerful first; each role is defined by its app's rules (the *_seats querysets).
+_SEATS = [(COMMITTEE, committee_seats), (LOCAL_ADMIN, local_admin_seats), (JUDGE, judge_seats), (AGENCY, agency_seats)]
+
 
 def roles_of(user) -> list[Role]:
-    """The user's roles, most powerful first; the first one is where login lands."""
-    if not user.is_authenticated:
+    """The user's roles, most powerful first; the first one is where login lands.
+
+    One query for all four, since every page's navigation asks: the same answers as the apps' is_* rules.
+    """
+    if not user.is_authenticated or not user.is_active:
         return []
-    checks = [
-        (COMMITTEE, is_committee),
-        (LOCAL_ADMIN, is_local_admin),
-        (JUDGE, is_judge),
-        (AGENCY, is_agency_member),
-    ]
-    return [role for role, check in checks if check(user)]
+    me = OuterRef("pk")
+    flags = (
+        get_user_model().objects.filter(pk=user.pk).values_list(*(Exists(seats(me)) for _role, seats in _SEATS)).first()
+    )
+    if flags is None:
+        return []
+    roles = [role for (role, _seats), held in zip(_SEATS, flags, strict=True) if held]
+    if user.is_superuser and COMMITTEE not in roles:
+        roles.insert(0, COMMITTEE)
+    return roles

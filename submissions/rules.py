@@ -11,7 +11,7 @@ from django.utils import timezone
 from competitions.enums import StageKind
 from competitions.rules import committee_competitions, is_committee
 from submissions.enums import InnovationStatus
-from submissions.models import Agency, Attachment, Innovation
+from submissions.models import Agency, AgencyMembership, Attachment, Innovation, LocalAdmin
 
 EDITABLE = {InnovationStatus.DRAFT, InnovationStatus.RETURNED}
 WITHDRAWABLE = {
@@ -22,12 +22,22 @@ WITHDRAWABLE = {
 }
 
 
+def local_admin_seats(user):
+    """The local admin row of a user (or of OuterRef("pk") in a subquery)."""
+    return LocalAdmin.objects.filter(user=user)
+
+
+def agency_seats(user):
+    """Agency memberships of a user (or of OuterRef("pk") in a subquery)."""
+    return AgencyMembership.objects.filter(user=user)
+
+
 def is_local_admin(user) -> bool:
     return user.is_authenticated and user.is_active and hasattr(user, "local_admin")
 
 
 def is_agency_member(user) -> bool:
-    return user.is_authenticated and user.is_active and user.agency_memberships.exists()
+    return user.is_authenticated and user.is_active and agency_seats(user).exists()
 
 
 def is_any_committee(user) -> bool:

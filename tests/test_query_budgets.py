@@ -122,11 +122,6 @@ def test_judge_queue_query_budget_same_with_1_and_50_assignments(client, django_
     assert counts[0] == counts[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the scoring page makes 14 queries (constant with 1 and 50 rows), over the budget of 12: 4 of them are "
-    "the navigation's role checks (kovablik.roles.roles_of); remove this mark when it is back within budget",
-)
 def test_scoring_page_query_budget_same_with_1_and_50_criteria_and_sections(client, django_assert_max_num_queries):
     from judging.models import Assignment
 
@@ -144,11 +139,6 @@ def test_scoring_page_query_budget_same_with_1_and_50_criteria_and_sections(clie
     assert counts[0] == counts[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the committee leaderboard makes 14 queries (constant with 1 and 50 rows), over the budget of 12: 4 of "
-    "them are the navigation's role checks (kovablik.roles.roles_of); remove this mark when it is back within budget",
-)
 def test_committee_leaderboard_query_budget_same_with_1_and_50_rows(client, django_assert_max_num_queries):
     counts = []
     for rows in (1, 50):

@@ -104,7 +104,7 @@ def test_my_certificates_query_count_is_constant(client, agency_member, agency, 
         f.CertificateFactory(competition=innovation.competition, innovation=innovation, file="private/x.pdf")
     client.force_login(agency_member)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         response = client.get(reverse("awards:my_certificates"))
 
     assert response.content.decode().count("KVB-2026-") == rows

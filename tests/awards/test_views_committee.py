@@ -202,7 +202,7 @@ def test_committee_certificates_query_count_is_constant(
     client.force_login(committee)
     url = reverse("awards:committee_certificates", kwargs={"slug": competition.slug})
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get(url)
 
     assert response.content.decode().count("KVB-2026-") == rows
@@ -217,7 +217,7 @@ def test_snapshot_page_query_count_is_constant(
     snapshot = shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": rows}, actor=committee)
     client.force_login(committee)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         response = client.get(reverse("awards:snapshot", kwargs={"slug": competition.slug, "pk": snapshot.pk}))
 
     assert response.content.decode().count("Entri Uji ") == rows

@@ -201,7 +201,7 @@ def test_leaderboard_query_count_is_constant(client, committee, proposal_stage, 
     client.force_login(committee)
     for n in (1, 19):
         _grow(proposal_stage, judges, n)
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(11):
             client.get(url("leaderboard", proposal_stage))
 
 
@@ -211,7 +211,7 @@ def test_progress_matrix_query_count_is_constant(client, committee, proposal_sta
     client.force_login(committee)
     for n in (1, 19):
         _grow(proposal_stage, judges, n)
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(8):
             client.get(url("progress", proposal_stage))
 
 

@@ -172,7 +172,7 @@ def test_lockouts_page_query_count_constant(client, db, settings, django_assert_
         )
     client.force_login(staff)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         response = client.get(reverse("security_lockouts"))
 
     assert response.content.decode().count("pengguna") >= rows

@@ -86,8 +86,8 @@ def test_audit_query_count_does_not_grow_with_rows(client, committee, competitio
 
     add_screenings(1)
     client.get(url)  # warm the session and permission caches
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(13):
         client.get(url)
     add_screenings(19)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(13):
         client.get(url)
