@@ -1,8 +1,13 @@
 from django.utils.functional import SimpleLazyObject
 
-from kovablik.roles import roles_of
+from kovablik.roles import AGENCY, JUDGE, roles_of
 
 
 def navigation(request):
-    # Lazy, so pages that never show the navigation (PDFs, JSON) run no role queries.
-    return {"user_roles": SimpleLazyObject(lambda: roles_of(request.user))}
+    # Lazy, so pages that never show the navigation (PDFs, JSON) run no role query; evaluated once per request.
+    roles = SimpleLazyObject(lambda: roles_of(request.user))
+    return {
+        "user_roles": roles,
+        # Agencies and judges receive certificates (participation, finalist, winner, appreciation).
+        "holds_certificates": SimpleLazyObject(lambda: [r for r in roles if r in (AGENCY, JUDGE)]),
+    }

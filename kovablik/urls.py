@@ -5,12 +5,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kovablik import security_views, views
+from kovablik.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("security/lockouts/", security_views.lockouts, name="security_lockouts"),
     path("security/lockouts/<int:pk>/unlock/", security_views.unlock, name="security_unlock"),

@@ -35,7 +35,7 @@ def test_wrong_password_is_refused_with_a_message(page, committee, assert_access
     page.locator("#id_username").fill(committee.username)
     page.locator("#id_password").fill("salah-sekali")
     page.get_by_role("button", name="Masuk").click()
-    assert "sandi yang benar" in page.inner_text("main")
+    assert "Nama pengguna atau kata sandi salah" in page.inner_text("main")
     assert_accessible()
 
 
