@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from submissions.enums import InnovationStatus as S
@@ -54,6 +55,10 @@ def next_action(innovation) -> str:
     if status in (S.SUBMITTED, S.ENDORSED):
         return _("Nothing to do: the committee checks the entry for completeness.")
     if status == S.RETURNED:
+        from submissions.eligibility import window_problems
+
+        if window_problems(innovation, timezone.now()):
+            return _("Screening has closed, so the returned entry can no longer be sent back; the reason is below.")
         return _("Revise the entry as the comment asks, then submit it again.")
     if status == S.ELIGIBLE:
         return _("Nothing to do: the judges evaluate the entry. Results are published on the results page.")

@@ -17,7 +17,10 @@ DEMO_ROLES = [
 ]
 
 
-def test_each_demo_role_logs_in_and_sees_its_dashboard(transactional_db, page, login, assert_accessible):
+def test_each_demo_role_logs_in_and_sees_its_dashboard(
+    transactional_db, page, login, assert_accessible, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     # One seeding for all four roles: seeding the demo is the slow part of this test.
     call_command("seed_demo", stdout=io.StringIO())
     for username, heading, expected_text in DEMO_ROLES:

@@ -10,6 +10,12 @@ from judging.models import Conflict, PanelMember, ScoreSheet, SheetEvent
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # The demo writes its attachment PDFs through the default storage.
+    settings.MEDIA_ROOT = tmp_path
+
+
 def row_counts():
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
@@ -61,6 +67,13 @@ def test_seed_demo_is_a_realistic_kolabik(seeded):
     # Submitted sheets went through the judging services: totals stored on 0-100 and submissions audited.
     assert all(0 <= s.total <= 100 for s in sheets.filter(status="submitted"))
     assert SheetEvent.objects.filter(action="submit").count() == sheets.filter(status="submitted").count()
+    # Every submitted entry carries its required documents, as the submit rules demand, stored privately.
+    from submissions.models import Attachment
+
+    required = competition.attachment_kinds.filter(required=True).count()
+    for innovation in competition.innovations.exclude(status="draft"):
+        assert innovation.attachments.count() == required
+    assert all(a.file.name.startswith("private/") for a in Attachment.objects.all())
     # No judge is ever assigned an innovation they declared a conflict with, or one of their own agency.
     for conflict in Conflict.objects.all():
         assigned = conflict.judge.assignments.all()

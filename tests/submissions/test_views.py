@@ -274,3 +274,21 @@ def test_withdraw_flow(client, agency_member, submitted):
     client.post(url)
     submitted.refresh_from_db()
     assert submitted.status == InnovationStatus.WITHDRAWN
+
+
+def test_returned_entry_after_screening_closed_is_not_told_to_resubmit(db):
+    import datetime
+
+    from django.utils import timezone
+
+    from submissions.timeline import next_action
+    from tests import factories as f
+
+    innovation = f.InnovationFactory(status="returned")
+    f.StageFactory(
+        competition=innovation.competition,
+        kind="screening",
+        opens_at=timezone.now() - datetime.timedelta(days=9),
+        closes_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    assert "tidak dapat diajukan kembali" in str(next_action(innovation))

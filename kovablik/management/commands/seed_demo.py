@@ -1,11 +1,14 @@
 """Load the demo competition: idempotent, so running it twice gives the same rows."""
 
 import datetime
+import hashlib
+import io
 import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +32,7 @@ from submissions.models import (
     Agency,
     AgencyMembership,
     Answer,
+    Attachment,
     Innovation,
     LocalAdmin,
     ScreeningDecision,
@@ -47,6 +51,18 @@ NOT_ELIGIBLE = {
     51: InnovationStatus.INELIGIBLE,
 }
 JUDGES_PER_INNOVATION = 3
+
+
+def demo_pdf(title: str) -> bytes:
+    """A one-page A4 PDF whose metadata names the document, so every demo file has its own content."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title, "/Producer": "Kovablik demo"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 class Command(BaseCommand):
@@ -215,6 +231,7 @@ class Command(BaseCommand):
             )
 
         committee_user = self.user("panitia")
+        requirements = list(competition.attachment_kinds.order_by("order"))
         # Most entries arrive in the last days before the deadline, the last ones hours before it.
         deadline = stages[StageKind.SUBMISSION].closes_at
         innovations = []
@@ -252,12 +269,19 @@ class Command(BaseCommand):
                     InnovationStatus.RETURNED: "SK tim inovasi belum ditandatangani; unggah ulang.",
                 }[status]
                 if not innovation.screenings.exists():
-                    ScreeningDecision.objects.create(
+                    decision = ScreeningDecision.objects.create(
                         innovation=innovation,
                         outcome=ScreeningOutcome(status),
                         reason=reason,
                         decided_by=committee_user,
                     )
+                    # Decided during the screening window, not at seeding time.
+                    screening = stages[StageKind.SCREENING]
+                    ScreeningDecision.objects.filter(pk=decision.pk).update(
+                        decided_at=screening.opens_at + datetime.timedelta(hours=2 + i)
+                    )
+            if status != InnovationStatus.DRAFT:
+                self.attach_documents(innovation, requirements)
             if status == InnovationStatus.ELIGIBLE:
                 StageEntry.objects.get_or_create(innovation=innovation, stage=stages[StageKind.PROPOSAL])
                 if innovation.stage_reached_id != stages[StageKind.PROPOSAL].pk:
@@ -266,6 +290,23 @@ class Command(BaseCommand):
 
         self.seed_judging(competition, stages[StageKind.PROPOSAL], agencies, innovations, rng)
         return competition
+
+    def attach_documents(self, innovation, requirements):
+        """One small, valid PDF per required kind, so submitted demo entries are complete as the rules demand."""
+        for requirement in requirements:
+            if not requirement.required or innovation.attachments.filter(requirement=requirement).exists():
+                continue
+            data = demo_pdf(f"{requirement.name} - {innovation.title}")
+            attachment = Attachment(
+                innovation=innovation,
+                requirement=requirement,
+                original_name=f"{requirement.code}.pdf",
+                content_type="application/pdf",
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
+            attachment.file.save(attachment.original_name, ContentFile(data), save=False)
+            attachment.save()
 
     def seed_judging(self, competition, stage, agencies, innovations, rng):
         judges = []
