@@ -246,13 +246,16 @@ def test_fuzz_public_verify_and_objection(client, competition, proposal_stage, c
 
     innovation = f.InnovationFactory(competition=competition, agency=agency, status="eligible")
     f.StageEntryFactory(innovation=innovation, stage=proposal_stage)
-    sheet = f.ScoreSheetFactory(
-        assignment=f.AssignmentFactory(stage=proposal_stage, judge=f.UserFactory(), innovation=innovation),
-        status="submitted",
-        total=Decimal("88.5"),
-        submitted_at=timezone.now() - datetime.timedelta(hours=1),
-    )
-    assert sheet.total
+    # The stage's window has closed and every sheet it asks for is in: judging is complete, the list may go out.
+    proposal_stage.closes_at = timezone.now() - datetime.timedelta(days=1)
+    proposal_stage.save()
+    for _ in range(max(proposal_stage.judges_per_innovation, proposal_stage.min_sheets)):
+        f.ScoreSheetFactory(
+            assignment=f.AssignmentFactory(stage=proposal_stage, judge=f.UserFactory(), innovation=innovation),
+            status="submitted",
+            total=Decimal("88.5"),
+            submitted_at=timezone.now() - datetime.timedelta(hours=1),
+        )
     snapshot = publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 5}, actor=committee, objection_days=5)
     url = reverse("awards:objection_create", args=[competition.slug, snapshot.pk])
     # The control: a well-formed objection is accepted, so the fuzzed ones are refused for their content.
