@@ -63,7 +63,7 @@ def _pages_and_surge(report, national, published, args, env, deadline) -> dict:
         reporting.add_ratios(results)
         # The surge and the certificate batch are bounded by time as well as by count, and get what is left of the
         # run's budget (less a reserve for the phases after them), so the whole bench ends within 15 minutes.
-        surge_bound = int(max(60, min(240, deadline - time.perf_counter() - 240)))
+        surge_bound = int(max(90, min(300, deadline - time.perf_counter() - 150)))
         workdir = Path(env["KOVABLIK_BENCH_DIR"])
         _phase(results, "surge", surge.run, gunicorn.base, workdir, n=args.surge, time_limit=surge_bound)
     finally:
@@ -135,7 +135,7 @@ def main(argv=None) -> int:
     _phase(report, "pages", _pages_and_surge, report, national, published, args, env, deadline)
     report["surge"] = report["pages"].pop("surge", None) or report.get("surge") or {"error": "not run"}
     loads["after_pages_and_surge"] = os.getloadavg()[0]
-    certificate_bound = int(max(45, min(120, deadline - time.perf_counter() - 90)))
+    certificate_bound = int(max(45, min(120, deadline - time.perf_counter() - 40)))
     _phase(report, "certificates", certificates.run, n=args.certificates, time_limit=certificate_bound)
     _phase(report, "leaderboard_pdf", reporting.leaderboard_pdf, rows=300)
     loads["end"] = os.getloadavg()[0]
