@@ -84,6 +84,26 @@ class PublishForm(forms.Form):
     correction_reason = forms.CharField(
         label=_("Reason for the correction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    confirm_incomplete = forms.BooleanField(
+        label=_("I have checked the entries with too few sheets and the open stage, and I publish anyway."),
+        required=False,
+    )
+
+    def __init__(self, *args, needs_confirmation=False, **kwargs):
+        """needs_confirmation: the preview warns (judging incomplete or stage still open); the box must be ticked."""
+        super().__init__(*args, **kwargs)
+        self.needs_confirmation = needs_confirmation
+        if not needs_confirmation:
+            del self.fields["confirm_incomplete"]
+
+    def clean(self):
+        data = super().clean()
+        if self.needs_confirmation and not data.get("confirm_incomplete"):
+            self.add_error(
+                "confirm_incomplete",
+                _("Tick this box to confirm that you want to publish although judging is incomplete."),
+            )
+        return data
 
 
 class ObjectionForm(forms.ModelForm):
@@ -95,7 +115,8 @@ class ObjectionForm(forms.ModelForm):
     def __init__(self, *args, innovations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["innovation"].queryset = innovations
-        self.fields["innovation"].empty_label = None
+        self.fields["innovation"].empty_label = _("Choose an entry")
+        self.fields["innovation"].required = True
 
 
 class AnswerForm(forms.Form):

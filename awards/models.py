@@ -60,6 +60,7 @@ class ShortlistRow(models.Model):
     tie_break = models.CharField(_("what broke the tie"), max_length=200, blank=True)
     listed = models.BooleanField(_("on the list"))
     override_reason = models.TextField(_("reason for a manual change"), blank=True)
+    few_sheets = models.BooleanField(_("too few sheets"), default=False)
 
     class Meta:
         ordering = ["snapshot", "rank"]

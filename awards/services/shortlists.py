@@ -4,6 +4,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,18 +13,23 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from awards import selection
 from awards.models import Objection, ShortlistRow, ShortlistSnapshot
 from awards.services._common import enqueue_on_commit
 from competitions.enums import ShortlistRule
-from competitions.models import Stage
-from judging.ranking import rank_stage
+from competitions.models import Category, EntryGroup, Region, Stage
+from judging.ranking import FLAG_FEW_SHEETS, rank_stage
 from submissions.models import Innovation
 from submissions.services import advance_to_stage
 
 QUOTA_BUCKETS = {"category": "category_id", "group": "group_id", "region": "agency__region_id"}
+# An unlisted entry this many points or less below the cut-off (or without a score) could still make the list once
+# its missing sheets are in: its "too few sheets" flag counts towards the warning before publication.
+NEAR_CUTOFF_POINTS = 5
 
 
 @dataclass
@@ -46,6 +52,27 @@ class Preview:
     @property
     def listed_count(self):
         return sum(1 for row in self.rows if row.listed)
+
+    def _near_cutoff(self, row) -> bool:
+        score = row.entry.score
+        return score is None or self.cutoff is None or score >= self.cutoff - NEAR_CUTOFF_POINTS
+
+    @property
+    def few_sheets_count(self) -> int:
+        """Listed or near-cut-off entries whose judging is incomplete (fewer submitted sheets than the stage asks)."""
+        return sum(
+            1 for row in self.rows if FLAG_FEW_SHEETS in row.entry.flags and (row.listed or self._near_cutoff(row))
+        )
+
+    @property
+    def stage_open(self) -> bool:
+        """The stage's window has not passed yet: judges may still submit sheets."""
+        closes_at = self.stage.closes_at
+        return closes_at is not None and timezone.now() < closes_at
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.few_sheets_count) or self.stage_open
 
 
 def _fmt(value) -> str | None:
@@ -91,6 +118,37 @@ def preview_shortlist(*, stage, rule, params, flips=frozenset()) -> Preview:
     return Preview(stage=stage, rule=rule, params=params, rows=rows, cutoff=chosen.cutoff, digest=digest)
 
 
+def describe_rule(rule, params) -> str:
+    """The rule as a sentence, e.g. "Top 20", "pass mark 85", "quota per category: Kesehatan 2". No effects."""
+    params = params or {}
+    if rule == ShortlistRule.TOP_N:
+        return gettext("Top %(n)s") % {"n": params.get("n")}
+    if rule == ShortlistRule.PASS_MARK:
+        mark = params.get("pass_mark")
+        try:
+            text = f"{Decimal(str(mark)):f}"
+            mark = number_format(Decimal(text.rstrip("0").rstrip(".") if "." in text else text))
+        except (InvalidOperation, TypeError):
+            pass
+        return gettext("pass mark %(mark)s") % {"mark": mark}
+    if rule == ShortlistRule.QUOTA:
+        by = params.get("by")
+        names = {}
+        if by == "category":
+            names = {str(c.pk): c.name for c in Category.objects.filter(pk__in=params.get("quotas", {}).keys())}
+        elif by == "group":
+            names = {
+                str(g.pk): str(g.get_kind_display())
+                for g in EntryGroup.objects.filter(pk__in=params.get("quotas", {}).keys())
+            }
+        elif by == "region":
+            names = {str(r.pk): r.name for r in Region.objects.filter(pk__in=params.get("quotas", {}).keys())}
+        parts = ", ".join(f"{names.get(str(pk), pk)} {count}" for pk, count in sorted(params.get("quotas", {}).items()))
+        labels = {"category": gettext("category"), "group": gettext("entry group"), "region": gettext("region")}
+        return gettext("quota per %(by)s: %(quotas)s") % {"by": labels.get(by, by), "quotas": parts}
+    return str(rule)
+
+
 def snapshot_payload(snapshot, rows) -> dict:
     """Everything a published list states; its SHA-256 is the snapshot's content hash."""
     return {
@@ -114,6 +172,8 @@ def snapshot_payload(snapshot, rows) -> dict:
                 r.listed,
                 r.override_reason,
             ]
+            # Rows published before the flag existed have it False and keep their hash; a flagged row adds it.
+            + (["few_sheets"] if r.few_sheets else [])
             for r in sorted(rows, key=lambda r: r.rank)
         ],
     }
@@ -144,12 +204,15 @@ def publish_shortlist(
     objection_days=0,
     expected_digest=None,
     correction_reason="",
+    confirm_incomplete=False,
 ) -> ShortlistSnapshot:
     """Freeze the stage's shortlist as a published snapshot.
 
     overrides: {innovation id: reason} of entries the committee adds to or removes from the computed list; every
     one needs a reason. A stage that already has a published list needs a correction_reason: the new snapshot
     supersedes the old one, which is kept unchanged.
+    Refuses an empty list. While the stage's window is still open, or a listed or near-cut-off entry has fewer
+    submitted sheets than the stage asks, refuses unless `confirm_incomplete` (the committee ticked that it checked).
     Effects: locks the stage; ranks it now (refusing if the ranking differs from the preview `expected_digest`);
     creates the ShortlistSnapshot with one ShortlistRow per ranked entry (listed or not) and its content hash;
     opens an objection window of `objection_days`, or with none moves the listed innovations into the next stage
@@ -169,6 +232,12 @@ def publish_shortlist(
     preview = preview_shortlist(stage=stage, rule=rule, params=params, flips=overrides.keys())
     if expected_digest and preview.digest != expected_digest:
         raise ValidationError(_("The ranking has changed since the preview. Check the new preview and confirm again."))
+    if not preview.listed_count:
+        raise ValidationError(_("The list is empty: no entry would be on it. Change the rule before publishing."))
+    if preview.needs_confirmation and not confirm_incomplete:
+        raise ValidationError(
+            _("Judging is not complete: confirm that you have checked the list before publishing it anyway.")
+        )
     now = timezone.now()
     snapshot = ShortlistSnapshot(
         stage=stage,
@@ -194,6 +263,7 @@ def publish_shortlist(
             tie_break=row.entry.tie_break[:200],
             listed=row.listed,
             override_reason=overrides.get(row.entry.innovation_id, ""),
+            few_sheets=FLAG_FEW_SHEETS in row.entry.flags,
         )
         for row in preview.rows
     ]

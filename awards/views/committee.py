@@ -44,35 +44,41 @@ def shortlist(request, slug, stage_id):
     stage = get_object_or_404(Stage, competition=competition, pk=stage_id)
     rule_form = _rule_form(request.GET if "rule" in request.GET else None, stage)
     current = service.current_snapshot(stage)
-    publish_form = PublishForm(request.POST or None, initial={"objection_days": stage.objection_days})
+    publish_form = None
     preview = None
     flips = set()
     reasons = {}
     if rule_form.is_valid():
+        rule, params = rule_form.cleaned_data["rule"], rule_form.rule_params()
         if request.method == "POST":
             flips = {int(pk) for pk in request.POST.getlist("flip") if pk.isdigit()}
             reasons = {pk: request.POST.get(f"reason_{pk}", "") for pk in flips}
-            if publish_form.is_valid():
-                try:
-                    snapshot = service.publish_shortlist(
-                        stage=stage,
-                        rule=rule_form.cleaned_data["rule"],
-                        params=rule_form.rule_params(),
-                        actor=request.user,
-                        overrides=reasons,
-                        objection_days=publish_form.cleaned_data["objection_days"],
-                        expected_digest=request.POST.get("digest", ""),
-                        correction_reason=publish_form.cleaned_data["correction_reason"],
-                    )
-                except ValidationError as error:
-                    for message in error.messages:
-                        publish_form.add_error(None, message)
-                else:
-                    messages.success(request, _("The list has been published."))
-                    return redirect("awards:snapshot", slug=competition.slug, pk=snapshot.pk)
-        preview = service.preview_shortlist(
-            stage=stage, rule=rule_form.cleaned_data["rule"], params=rule_form.rule_params(), flips=flips
+        preview = service.preview_shortlist(stage=stage, rule=rule, params=params, flips=flips)
+        publish_form = PublishForm(
+            request.POST or None,
+            initial={"objection_days": stage.objection_days},
+            needs_confirmation=preview.needs_confirmation,
         )
+        if request.method == "POST" and publish_form.is_valid():
+            try:
+                snapshot = service.publish_shortlist(
+                    stage=stage,
+                    rule=rule,
+                    params=params,
+                    actor=request.user,
+                    overrides=reasons,
+                    objection_days=publish_form.cleaned_data["objection_days"],
+                    expected_digest=request.POST.get("digest", ""),
+                    correction_reason=publish_form.cleaned_data["correction_reason"],
+                    confirm_incomplete=publish_form.cleaned_data.get("confirm_incomplete", False),
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    publish_form.add_error(None, message)
+                preview = service.preview_shortlist(stage=stage, rule=rule, params=params, flips=flips)
+            else:
+                messages.success(request, _("The list has been published."))
+                return redirect("awards:snapshot", slug=competition.slug, pk=snapshot.pk)
         for row in preview.rows:
             row.reason = reasons.get(row.innovation.pk, "")
     return render(
@@ -104,6 +110,7 @@ def snapshot(request, slug, pk):
             "snapshot": snapshot,
             "rows": rows,
             "hash_ok": service.compute_hash(snapshot) == snapshot.content_hash,
+            "rule_text": service.describe_rule(snapshot.rule, snapshot.rule_params),
             "objections": snapshot.objections.select_related("innovation", "answered_by"),
             "blockers": service.advance_blockers(snapshot),
             "next_stage": service.next_stage(snapshot.stage),

@@ -51,6 +51,39 @@ def run_on_commit(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+def proposal_stage(competition):
+    """The proposal stage with its judging window over, as when a committee publishes its shortlist.
+
+    (The project-wide fixture's window is still open: publishing from it needs the explicit confirmation.)
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    return f.StageFactory(
+        competition=competition,
+        order=3,
+        kind="proposal",
+        name="Evaluasi Proposal",
+        opens_at=now - timedelta(days=20),
+        closes_at=now - timedelta(days=1),
+    )
+
+
+@pytest.fixture
+def open_stage(proposal_stage):
+    """The proposal stage with its window still open for another two days."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    proposal_stage.closes_at = timezone.now() + timedelta(days=2)
+    proposal_stage.save(update_fields=["closes_at"])
+    return proposal_stage
+
+
+@pytest.fixture
 def eligible(competition, agency):
     """One eligible entry of the agency fixture (whose member is agency_member)."""
     return f.InnovationFactory(

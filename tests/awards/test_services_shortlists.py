@@ -205,3 +205,85 @@ def test_quotas_per_region_are_respected(proposal_stage, committee, ranked, agen
     # A (90) is the best of the agency's region, D (85) the best of the other region.
     assert listed_titles(snapshot) == ["Antrean Online", "Data Sekolah"]
     assert snapshot.rule_params["by"] == "region"
+
+
+def test_publish_refuses_an_empty_list(proposal_stage, committee, ranked):
+    with pytest.raises(ValidationError) as error:
+        service.publish_shortlist(stage=proposal_stage, rule="pass_mark", params={"pass_mark": "99"}, actor=committee)
+
+    assert "Daftar kosong" in str(error.value)
+    assert not ShortlistSnapshot.objects.exists()
+
+
+def test_publish_refuses_listed_entries_with_too_few_sheets_unless_confirmed(
+    proposal_stage, committee, ranked, score, competition
+):
+    score(f.InnovationFactory(competition=competition, status="eligible", title="Satu Juri"), 95)  # min_sheets is 2
+
+    with pytest.raises(ValidationError):
+        service.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee)
+    assert not ShortlistSnapshot.objects.exists()
+
+    snapshot = service.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee, confirm_incomplete=True
+    )
+    flagged = {r.innovation.title: r.few_sheets for r in snapshot.rows.select_related("innovation")}
+    assert flagged == {
+        "Satu Juri": True,
+        "Antrean Online": False,
+        "Data Sekolah": False,
+        "Bidan Siaga": False,
+        "Cek Gizi": False,
+    }
+
+
+def test_publish_refuses_while_the_stage_window_is_open_unless_confirmed(open_stage, committee, ranked):
+    preview = service.preview_shortlist(stage=open_stage, rule="top_n", params={"n": 2})
+    assert preview.stage_open and preview.few_sheets_count == 0 and preview.needs_confirmation
+
+    with pytest.raises(ValidationError):
+        service.publish_shortlist(stage=open_stage, rule="top_n", params={"n": 2}, actor=committee)
+
+    snapshot = service.publish_shortlist(
+        stage=open_stage, rule="top_n", params={"n": 2}, actor=committee, confirm_incomplete=True
+    )
+    assert listed_titles(snapshot) == ["Antrean Online", "Data Sekolah"]
+
+
+def test_preview_counts_few_sheets_only_on_the_list_or_near_the_cutoff(proposal_stage, ranked, score, competition):
+    score(f.InnovationFactory(competition=competition, status="eligible", title="Dekat"), 83)  # cut-off 85: near
+    score(f.InnovationFactory(competition=competition, status="eligible", title="Jauh"), 40)  # far below
+    f.StageEntryFactory(
+        innovation=f.InnovationFactory(competition=competition, status="eligible", title="Belum Dinilai"),
+        stage=proposal_stage,
+    )  # no sheet at all: no score, could be anywhere
+
+    preview = service.preview_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2})
+
+    assert preview.listed_count == 2 and not preview.stage_open
+    assert preview.few_sheets_count == 2
+    assert preview.needs_confirmation
+
+
+def test_preview_of_complete_judging_after_the_window_needs_no_confirmation(proposal_stage, ranked):
+    preview = service.preview_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2})
+
+    assert preview.few_sheets_count == 0 and not preview.stage_open and not preview.needs_confirmation
+
+
+def test_hash_covers_the_few_sheets_flag(proposal_stage, committee, ranked):
+    snapshot = service.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee)
+    row = snapshot.rows.get(innovation=ranked["a"])
+
+    ShortlistRow.objects.filter(pk=row.pk).update(few_sheets=True)
+
+    assert service.compute_hash(snapshot) != snapshot.content_hash
+
+
+def test_describe_rule_reads_as_a_sentence(ranked):
+    health, school = ranked["a"].category, ranked["d"].category
+
+    assert service.describe_rule("top_n", {"n": 20}) == "20 Teratas"
+    assert service.describe_rule("pass_mark", {"pass_mark": "85.00"}) == "nilai batas lulus 85"
+    quota = service.describe_rule("quota", {"by": "category", "quotas": {str(health.pk): 2, str(school.pk): 1}})
+    assert quota.startswith("kuota per kategori: ") and "Kesehatan 2" in quota and "Pendidikan 1" in quota

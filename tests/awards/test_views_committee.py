@@ -205,7 +205,7 @@ def test_committee_certificates_query_count_is_constant(
     with django_assert_num_queries(8):
         response = client.get(url)
 
-    assert response.content.decode().count("KVB-2026-") == rows
+    assert response.content.decode().count('">KVB-2026-') == rows  # the serial links (the revoke question has it too)
 
 
 @pytest.mark.parametrize("rows", [1, 20])
@@ -214,7 +214,9 @@ def test_snapshot_page_query_count_is_constant(
 ):
     for i in range(rows):
         score(f.InnovationFactory(competition=competition, status="eligible", title=f"Entri Uji {i}"), 50 + i)
-    snapshot = shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": rows}, actor=committee)
+    snapshot = shortlists.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": rows}, actor=committee, confirm_incomplete=True
+    )
     client.force_login(committee)
 
     with django_assert_num_queries(11):
@@ -238,3 +240,67 @@ def test_overall_special_award_from_the_winners_page(client, committee, competit
     assert (award.category, award.place, award.title) == (None, "special", "Inovasi Terfavorit")
     overall = client.get(reverse("awards:ceremony_overall", kwargs={"slug": competition.slug})).content.decode()
     assert "Inovasi Terfavorit" in overall and "Data Sekolah" in overall
+
+
+def test_preview_of_an_open_stage_warns_and_publishing_needs_the_box(
+    client, committee, competition, open_stage, ranked
+):
+    score_one_sheet = f.InnovationFactory(competition=competition, status="eligible", title="Satu Juri")
+    f.StageEntryFactory(innovation=score_one_sheet, stage=open_stage)
+    client.force_login(committee)
+    url = (
+        reverse("awards:shortlist", kwargs={"slug": competition.slug, "stage_id": open_stage.pk})
+        + "?rule=top_n&top_n=2"
+    )
+    preview = client.get(url)
+    digest = preview.context["preview"].digest
+
+    refused = client.post(url, {"digest": digest, "objection_days": 0})
+    published = client.post(url, {"digest": digest, "objection_days": 0, "confirm_incomplete": "on"})
+
+    page = preview.content.decode()
+    assert "Penilaian belum lengkap" in page and 'id="id_confirm_incomplete"' in page
+    assert "1 entri dalam daftar atau di dekat batas nilai memiliki lembar nilai terkirim yang kurang" in page
+    assert "Tahap ini masih dibuka sampai" in page
+    assert refused.status_code == 200 and refused.context["publish_form"].errors["confirm_incomplete"]
+    assert published.status_code == 302
+    assert ShortlistSnapshot.objects.count() == 1
+
+
+def test_preview_of_complete_judging_has_no_warning_nor_box(client, committee, competition, proposal_stage, ranked):
+    client.force_login(committee)
+    url = reverse("awards:shortlist", kwargs={"slug": competition.slug, "stage_id": proposal_stage.pk})
+
+    page = client.get(url + "?rule=top_n&top_n=2").content.decode()
+
+    assert "Penilaian belum lengkap" not in page and "id_confirm_incomplete" not in page
+
+
+def test_publishing_an_empty_list_is_refused_with_a_message(client, committee, competition, proposal_stage, ranked):
+    client.force_login(committee)
+    url = reverse("awards:shortlist", kwargs={"slug": competition.slug, "stage_id": proposal_stage.pk})
+    url += "?rule=pass_mark&pass_mark=99"
+    digest = client.get(url).context["preview"].digest
+
+    response = client.post(url, {"digest": digest, "objection_days": 0})
+
+    assert response.status_code == 200 and not ShortlistSnapshot.objects.exists()
+    assert "Daftar kosong" in str(response.context["publish_form"].non_field_errors())
+
+
+def test_snapshot_pages_show_the_rule_in_words_two_decimals_and_the_few_sheets_flag(
+    client, committee, competition, proposal_stage, ranked, score
+):
+    score(f.InnovationFactory(competition=competition, status="eligible", title="Satu Juri"), 95)
+    snapshot = shortlists.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee, confirm_incomplete=True
+    )
+    client.force_login(committee)
+
+    committee_page = client.get(reverse("awards:snapshot", kwargs={"slug": competition.slug, "pk": snapshot.pk}))
+    public_page = client.get(reverse("awards:snapshot_public", kwargs={"slug": competition.slug, "pk": snapshot.pk}))
+
+    for page in (committee_page.content.decode(), public_page.content.decode()):
+        assert "lembar nilai kurang" in page and "95,00" in page and "95,0000" not in page
+    committee_text = committee_page.content.decode()
+    assert "2 Teratas" in committee_text and "{&#x27;n&#x27;" not in committee_text and "'n'" not in committee_text

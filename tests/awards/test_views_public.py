@@ -177,7 +177,9 @@ def test_results_page_query_count_is_constant(
 ):
     for i in range(rows):
         score(f.InnovationFactory(competition=competition, status="eligible", title=f"Entri Uji {i}"), 50 + i)
-    shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": rows}, actor=committee)
+    shortlists.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": rows}, actor=committee, confirm_incomplete=True
+    )
 
     with django_assert_num_queries(3):
         response = client.get(reverse("awards:competition_results", kwargs={"slug": competition.slug}))
@@ -191,7 +193,9 @@ def test_gallery_query_count_is_constant(
 ):
     for i in range(rows):
         score(f.InnovationFactory(competition=competition, status="eligible", title=f"Entri Uji {i}"), 50 + i)
-    shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": rows}, actor=committee)
+    shortlists.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": rows}, actor=committee, confirm_incomplete=True
+    )
 
     with django_assert_num_queries(5):
         response = client.get(reverse("awards:gallery"))
