@@ -133,7 +133,9 @@ def verify_lookup(request):
     if form.is_valid():
         code = form.cleaned_data["code"]
         found = rules.verifiable_certificates().filter(Q(code=code) | Q(code=code.upper())).first()
-        return redirect("awards:verify", code=found.code if found else code)
+        if found is not None:
+            return redirect("awards:verify", code=found.code)
+        form.add_error("code", _("No certificate has this code; check it and try again."))
     return render(request, "awards/verify_lookup.html", {"form": form})
 
 

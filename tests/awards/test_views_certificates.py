@@ -131,3 +131,20 @@ def test_start_with_the_broker_down_shows_the_job_waiting(
     assert 'data-job-state="queued"' in response.content.decode()
     with translation.override("id"):
         assert str(JobStatus.QUEUED.label) in response.content.decode()
+
+
+def test_verify_lookup_of_an_unknown_code_redisplays_the_form_with_a_message(client, db):
+    response = client.get(reverse("awards:verify_lookup"), {"code": "ZZZZ-9999"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["code"] == [
+        "Tidak ada sertifikat dengan kode ini; periksa kodenya dan coba lagi."
+    ]
+    assert "Tidak ada sertifikat dengan kode ini" in response.content.decode()
+
+
+def test_verify_lookup_of_an_unknown_code_in_english(client, db):
+    response = client.get(reverse("awards:verify_lookup"), {"code": "ZZZZ9999"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert "No certificate has this code; check it and try again." in response.content.decode()
