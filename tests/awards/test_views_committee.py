@@ -304,3 +304,45 @@ def test_snapshot_pages_show_the_rule_in_words_two_decimals_and_the_few_sheets_f
         assert "lembar nilai kurang" in page and "95,00" in page and "95,0000" not in page
     committee_text = committee_page.content.decode()
     assert "2 Teratas" in committee_text and "{&#x27;n&#x27;" not in committee_text and "'n'" not in committee_text
+
+
+def test_official_and_destructive_buttons_ask_for_confirmation(
+    client, committee, competition, proposal_stage, presentation_stage, ranked
+):
+    snapshot = shortlists.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee, objection_days=3
+    )
+    Award.objects.create(
+        competition=competition,
+        category=ranked["a"].category,
+        innovation=ranked["a"],
+        place="juara_1",
+        assigned_by=committee,
+    )
+    certificate = f.CertificateFactory(competition=competition, innovation=ranked["a"])
+    client.force_login(committee)
+    slug = competition.slug
+
+    def page(name, **kwargs):
+        return client.get(reverse(f"awards:{name}", kwargs={"slug": slug, **kwargs})).content.decode()
+
+    shortlist = client.get(
+        reverse("awards:shortlist", kwargs={"slug": slug, "stage_id": proposal_stage.pk}) + "?rule=top_n&top_n=2"
+    ).content.decode()
+    assert 'data-confirm="Terbitkan daftar ini?' in shortlist
+    assert 'data-confirm="Pindahkan inovasi dalam daftar ke tahap berikutnya sekarang?' in page(
+        "snapshot", pk=snapshot.pk
+    )
+    winners = page("winners")
+    assert 'data-confirm="Hapus penghargaan ini?"' in winners and 'data-confirm="Terbitkan para pemenang?' in winners
+    certificates = page("committee_certificates")
+    assert f'data-confirm="Cabut sertifikat {certificate.serial}?' in certificates
+    assert 'data-confirm="Sertifikat sudah pernah diterbitkan.' in certificates
+
+
+def test_first_certificate_batch_needs_no_confirmation(client, committee, competition):
+    client.force_login(committee)
+
+    page = client.get(reverse("awards:committee_certificates", kwargs={"slug": competition.slug})).content.decode()
+
+    assert "Sertifikat sudah pernah diterbitkan" not in page

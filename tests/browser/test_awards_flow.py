@@ -54,10 +54,19 @@ def test_committee_publishes_top_n_makes_certificates_and_public_sees_the_list(
     assert "Antrean Online" in rows.nth(0).inner_text() and "Bidan Siaga" in rows.nth(1).inner_text()
     assert_accessible()
 
+    # The factory's stage window is still open: the preview warns and publishing needs the box ticked.
+    assert page.locator("#incomplete-warning").is_visible()
     page.fill("#id_objection_days", "0")
-    page.locator("form[method=post] button[type=submit]").last.click()
-    page.wait_for_load_state("networkidle")
+    questions = []  # the publish button asks window.confirm first; Playwright would dismiss it
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    with page.expect_navigation():
+        page.locator("form[method=post] button[type=submit]").last.click()
+    assert "/shortlist/" in page.url and page.locator("#id_confirm_incomplete.is-invalid").count() == 1
+    page.check("#id_confirm_incomplete")
+    with page.expect_navigation():
+        page.locator("form[method=post] button[type=submit]").last.click()
     assert "/awards/lists/" in page.url
+    assert len(questions) == 2 and questions[-1].startswith("Terbitkan daftar ini?")
     assert len(page.locator("code").first.inner_text()) == 64
     assert_accessible()
 
@@ -116,7 +125,9 @@ def test_public_gallery_and_verify_pages_pass_axe(page, assert_accessible, compe
     from awards.services import certificates, shortlists
 
     stage = ranked_stage(competition)
-    shortlists.publish_shortlist(stage=stage, rule="top_n", params={"n": 2}, actor=committee)
+    shortlists.publish_shortlist(  # the factory's stage window is still open
+        stage=stage, rule="top_n", params={"n": 2}, actor=committee, confirm_incomplete=True
+    )
     certificates.issue_certificates(competition=competition, actor=committee)
     code = competition.certificates.filter(kind="finalist").first().code
 
@@ -128,4 +139,11 @@ def test_public_gallery_and_verify_pages_pass_axe(page, assert_accessible, compe
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     assert code in page.url
+    assert_accessible()
+
+    page.goto("/verify/")
+    page.fill("#id_code", "ZZZZ9999")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert "Tidak ada sertifikat dengan kode ini" in page.inner_text("main")
     assert_accessible()
