@@ -201,3 +201,36 @@ def test_gallery_query_count_is_constant(
         response = client.get(reverse("awards:gallery"))
 
     assert response.content.decode().count("Entri Uji ") == rows
+
+
+def test_public_snapshot_states_the_rule_in_words(client, competition, committee, proposal_stage, ranked):
+    health, school = ranked["a"].category, ranked["d"].category
+    snapshot = shortlists.publish_shortlist(
+        stage=proposal_stage,
+        rule="quota",
+        params={"by": "category", "quotas": {str(health.pk): 2, str(school.pk): 1}},
+        actor=committee,
+    )
+
+    page = client.get(reverse("awards:snapshot_public", kwargs={"slug": competition.slug, "pk": snapshot.pk}))
+
+    text = page.content.decode()
+    assert "kuota per kategori: " in text and "Kesehatan 2" in text and "Pendidikan 1" in text
+    assert "80,00" in text  # the cut-off, 2 decimals
+
+
+def test_objection_form_starts_with_an_empty_choice_and_requires_one(
+    client, competition, committee, proposal_stage, ranked
+):
+    snapshot = shortlists.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee, objection_days=5
+    )
+    url = reverse("awards:objection_create", kwargs={"slug": competition.slug, "pk": snapshot.pk})
+
+    form = client.get(url).content.decode()
+    response = client.post(url, {"innovation": "", "name": "Warga", "email": "w@example.id", "reason": "r"})
+
+    first_option = form.split("<option", 2)[1]
+    assert 'value=""' in first_option and "Pilih entri" in first_option and "selected" in first_option
+    assert response.status_code == 200 and response.context["form"].errors["innovation"]
+    assert not snapshot.objections.exists()
