@@ -131,17 +131,17 @@ def test_lockouts_unlock_lets_owner_log_in(client, agency_member, settings):
     assert _login(client, agency_member.username).status_code == 302
 
 
-@pytest.mark.parametrize("who", ["agency_member", "judge", "committee"])
+@pytest.mark.parametrize("who", ["agency_member", "judge", "local_admin"])
 def test_lockouts_page_outsider_404(client, request, who):
     client.force_login(request.getfixturevalue(who))
 
     assert client.get(reverse("security_lockouts")).status_code == 404
 
 
-def test_lockouts_unlock_outsider_404_and_lock_kept(client, agency_member, committee, settings):
+def test_lockouts_unlock_outsider_404_and_lock_kept(client, agency_member, judge, settings):
     _fail(client, agency_member.username, times=settings.AXES_FAILURE_LIMIT)
     attempt = AccessAttempt.objects.get()
-    client.force_login(committee)
+    client.force_login(judge)
 
     response = client.post(reverse("security_unlock", args=[attempt.pk]))
 
@@ -210,3 +210,14 @@ def test_login_forged_forwarded_address_ignored(client, agency_member, settings)
     )
 
     assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
+
+
+def test_lockouts_committee_member_can_unlock(client, agency_member, committee, settings):
+    _fail(client, agency_member.username, times=settings.AXES_FAILURE_LIMIT)
+    attempt = AccessAttempt.objects.get()
+    client.force_login(committee)
+    assert agency_member.username in client.get(reverse("security_lockouts")).content.decode()
+
+    client.post(reverse("security_unlock", args=[attempt.pk]))
+
+    assert not AccessAttempt.objects.filter(pk=attempt.pk).exists()
