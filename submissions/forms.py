@@ -187,8 +187,24 @@ class ScreeningForm(forms.Form):
         return {key: bool(self.cleaned_data.get(f"check_{key}")) for key, _label, _ok in self.checklist}
 
 
+class EntryChoiceField(forms.ModelMultipleChoiceField):
+    """Entries picked by id; an id no database column can hold is refused before any query (SQLite raised)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # the parent refuses non-numbers with its own message
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(pk)[:40]}
+                )
+        return super()._check_values(value)
+
+
 class BulkScreeningForm(forms.Form):
-    innovations = forms.ModelMultipleChoiceField(
+    innovations = EntryChoiceField(
         label=_("Entries"),
         queryset=None,
         widget=forms.MultipleHiddenInput,

@@ -5,7 +5,6 @@ from urllib.parse import urlparse
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from hypothesis import given
 
@@ -152,12 +151,6 @@ def test_fuzz_screening_decision(client, submitted, committee, competition):
     fuzz()
 
 
-@pytest.mark.xfail(
-    condition=connection.vendor == "sqlite",
-    reason="on SQLite an id beyond 64 bits in BulkScreeningForm's ModelMultipleChoiceField raises OverflowError "
-    "(a 500); PostgreSQL is unaffected. Reported to the submissions owner.",
-    strict=False,
-)
 def test_fuzz_screening_bulk(client, submitted, committee, competition):
     client.force_login(committee)
     url = reverse("submissions:screening_bulk", args=[competition.slug])

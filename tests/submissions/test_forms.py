@@ -211,3 +211,14 @@ def test_replication_entry_must_name_what_it_replicates(member_client, competiti
          "declaration": "on", "action": "submit"},
     )  # fmt: skip
     assert "harus menyebut inovasi" in response.content.decode()
+
+
+def test_bulk_screening_refuses_an_id_beyond_64_bits_without_a_server_error(client, committee, competition):
+    from django.urls import reverse
+
+    client.force_login(committee)
+    response = client.post(
+        reverse("submissions:screening_bulk", args=[competition.slug]),
+        {"innovations": [str(2**70)], "outcome": "eligible", "reason": "Lengkap"},
+    )
+    assert response.status_code in (200, 400)
