@@ -19,6 +19,13 @@ def seed_summary(seeded) -> dict:
     }
 
 
+def _confirmed(publish) -> dict:
+    """The committee's tick that it checked the list although the stage's window is still open (the seed's is)."""
+    import inspect
+
+    return {"confirm_incomplete": True} if "confirm_incomplete" in inspect.signature(publish).parameters else {}
+
+
 def publish_shortlist(national) -> dict:
     """Publish the national Top 99 through the awards service, as the committee would (the public page's data)."""
     try:
@@ -32,7 +39,7 @@ def publish_shortlist(national) -> dict:
     stage = Stage.objects.get(pk=national.proposal_stage_id)
     actor = get_user_model().objects.get(pk=national.committee_user_id)
     started = time.perf_counter()
-    snapshot = publish(stage=stage, rule="top_n", params={"n": 99}, actor=actor)
+    snapshot = publish(stage=stage, rule="top_n", params={"n": 99}, actor=actor, **_confirmed(publish))
     return {
         "published": True,
         "snapshot_id": snapshot.pk,
@@ -68,7 +75,7 @@ def leaderboard_pdf(rows: int = 300) -> dict:
     competition = Competition.objects.get(pk=seeded.competition_id)
     stage = Stage.objects.get(pk=seeded.proposal_stage_id)
     actor = get_user_model().objects.get(pk=seeded.committee_user_id)
-    publish(stage=stage, rule="top_n", params={"n": rows}, actor=actor)
+    publish(stage=stage, rule="top_n", params={"n": rows}, actor=actor, **_confirmed(publish))
     seconds = None
     for _ in range(2):
         job = start_leaderboard(competition=competition, category=None, actor=actor)
