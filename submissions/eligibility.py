@@ -35,6 +35,10 @@ def word_count(text: str) -> int:
 
 
 def first_stage(competition, kind):
+    # A list page prefetches competition__stages so that each row's check costs no query of its own.
+    prefetched = getattr(competition, "_prefetched_objects_cache", {}).get("stages")
+    if prefetched is not None:
+        return min((s for s in prefetched if s.kind == kind), key=lambda s: s.order, default=None)
     return competition.stages.filter(kind=kind).order_by("order").first()
 
 

@@ -31,12 +31,6 @@ def _queries(client, url, django_assert_max_num_queries) -> tuple[int, str]:
     return len(captured.captured_queries), response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="regression of 86c041b: the dashboard's next step of a returned entry (timeline.next_action -> "
-    "eligibility.window_problems) queries the competition's stages once per returned entry: 9 queries with 1 row, "
-    "19 with 50; remove this mark when the count is constant again",
-)
 def test_agency_dashboard_query_budget_same_with_1_and_50_innovations(client, django_assert_max_num_queries):
     counts = []
     for rows in (1, 50):

@@ -53,6 +53,7 @@ def dashboard(request):
     innovations = list(
         queries.with_latest_decisions(rules.own_innovations(request.user))
         .select_related("competition", "category", "group", "agency", "stage_reached")
+        .prefetch_related("competition__stages")
         .annotate(deadline=_deadline_subquery())
         .order_by("-competition__year", "competition__name", "title")
     )

@@ -58,8 +58,8 @@ def test_badges_cost_the_same_queries_for_1_and_20_entries(
 
     add(1)
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url)
     add(19)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url)
