@@ -108,8 +108,9 @@ class CriterionForm(forms.ModelForm):
         return levels
 
 
+# A rubric has a handful of criteria; the caps stop a forged TOTAL_FORMS from rendering a thousand forms.
 CriterionFormSet = inlineformset_factory(
-    Stage, Criterion, form=CriterionForm, extra=1, can_delete=True, fk_name="stage"
+    Stage, Criterion, form=CriterionForm, extra=1, can_delete=True, fk_name="stage", max_num=30, absolute_max=40
 )
 
 

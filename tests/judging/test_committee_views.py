@@ -283,3 +283,15 @@ def test_leaderboard_with_a_bad_category_is_404_not_500(client, committee, score
     client.force_login(committee)
     assert client.get(url("leaderboard", scored[0]) + "?category=abc").status_code == 404
     assert client.get(url("leaderboard", scored[0]) + "?category=999999").status_code == 404
+
+
+def test_rubric_forged_form_count_is_capped(client, committee, proposal_stage):
+    from django.urls import reverse
+
+    client.force_login(committee)
+    url = reverse("judging:rubric", args=[proposal_stage.competition.slug, proposal_stage.order])
+    data = {"save": "1", "criteria-TOTAL_FORMS": "1000", "criteria-INITIAL_FORMS": "0"}
+    response = client.post(url, data)
+    assert response.status_code in (200, 400)
+    assert response.content.decode().count('name="criteria-999-name"') == 0
+    assert not proposal_stage.criteria.exists()
