@@ -1,6 +1,6 @@
 """`python -m bench`: seed, measure, print one JSON document and write it to bench/results/latest.json.
 
-Bounded: every phase has a time or count limit, so the whole run ends by itself (about 6-10 minutes on 2 cores).
+Bounded: every phase has a time or count limit, so the whole run ends by itself (10-12 minutes on 2 cores).
 Options exist for quicker development runs; `make bench` uses the defaults.
 """
 
