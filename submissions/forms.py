@@ -10,19 +10,10 @@ from competitions.models import Region
 from submissions import eligibility, validators
 from submissions.enums import EndorsementOutcome, ScreeningOutcome
 from submissions.models import Agency, Innovation, LocalAdmin
+from submissions.services import HEADER_FIELDS
 
-PROPOSAL_HEADER = [
-    "title",
-    "category",
-    "start_date",
-    "innovator",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "video_url",
-    "replicates",
-    "declaration",
-]
+# The header fields of the proposal form are the ones the draft service saves.
+PROPOSAL_HEADER = HEADER_FIELDS
 
 
 class StartInnovationForm(forms.Form):
