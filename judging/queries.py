@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from judging.enums import SheetStatus
-from judging.models import Assignment, Conflict, CriterionScore, PanelMember
+from judging.models import Assignment, Conflict, Criterion, CriterionScore, PanelMember
 from submissions.enums import InnovationStatus
 from submissions.models import AgencyMembership, Innovation, StageEntry
 
@@ -76,6 +76,12 @@ def eligibility(stage):
     return innovations, panel, eligible, excluded
 
 
+def _count_of(queryset, group):
+    """COUNT(*) of a correlated queryset as a subquery expression, 0 when it has no row."""
+    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
 def judge_queue(judge, stage=None):
     """The judge's active assignments with their sheet and how many criteria are scored (one query)."""
     qs = (
@@ -87,9 +93,11 @@ def judge_queue(judge, stage=None):
         )
         .exclude(innovation__status=InnovationStatus.WITHDRAWN)
         .select_related("stage__competition", "innovation__agency", "innovation__category", "sheet")
+        # Correlated counts, not COUNT(DISTINCT) over assignments x scores x criteria: that join grows to
+        # 17,500 rows for one national judge and took half a second (make bench).
         .annotate(
-            scored=Count("sheet__scores", distinct=True),
-            criteria_count=Count("stage__criteria", distinct=True),
+            scored=_count_of(CriterionScore.objects.filter(sheet__assignment=OuterRef("pk")), "sheet"),
+            criteria_count=_count_of(Criterion.objects.filter(stage=OuterRef("stage")), "stage"),
         )
         .order_by("stage__competition__name", "stage__order", "innovation__entry_number", "innovation__pk")
     )

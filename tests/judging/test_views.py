@@ -243,3 +243,14 @@ def test_conflicts_page_names_no_agency_where_judging_is_anonymised(client, setu
     html = client.get(reverse("judging:conflicts")).content.decode()
     assert "Kerabat" in html
     assert agency.name not in html
+
+
+def test_dashboard_shows_how_many_criteria_each_sheet_has_scored(client, setup, judge):
+    from judging import services
+
+    stage, _innovation, assignment = setup
+    first = stage.criteria.order_by("order").first()
+    sheet = services.sheet_for(assignment)
+    services.save_sheet(sheet=sheet, scores={first.pk: "70"}, comment="", version=None, actor=judge)
+    html = login(client, judge).get(reverse("judging:dashboard")).content.decode()
+    assert "1 dari 2 kriteria" in html
