@@ -3,7 +3,9 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-PIP := PIP_CONSTRAINT=$(CURDIR)/constraints.txt PIP_DISABLE_PIP_VERSION_CHECK=1 $(VENV)/bin/pip
+# pip before 26.2 passes PIP_CONSTRAINT into isolated build environments, newer pip reads PIP_BUILD_CONSTRAINT.
+PIP := PIP_CONSTRAINT=$(CURDIR)/constraints.txt PIP_BUILD_CONSTRAINT=$(CURDIR)/constraints.txt \
+  PIP_DISABLE_PIP_VERSION_CHECK=1 $(VENV)/bin/pip
 # `make run` is the laptop set-up: SQLite and eager Celery whatever the shell exports.
 LAPTOP_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND
 # Two test processes for the two cores; tests with a real Celery worker stay together on one of them.
