@@ -1,19 +1,21 @@
 """The deadline surge: many agencies submitting at once, each uploading a 1 MB PDF and then submitting the form.
 
 A competition whose submission window is open gets a draft per agency (one agency member each, a session in the
-database). wrk runs one connection per client, each going through its entries one after another (upload, then
-submit) as a person in a hurry would; the script stops at its count. Errors are wrk's (connect, read, write, timeout,
-HTTP >= 400) plus any entry that did not end up submitted with its attachment in the database.
+database). Each client is a wrk process with one connection, going through its entries one after another (upload,
+then submit) as a person in a hurry would, and ended as soon as its last answer is in. The load script reports every
+request's latency, so the percentiles cover every request, however slow. Errors: each request without an answer or
+with HTTP >= 400, plus each entry that did not end up submitted with its attachment in the database without one.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-import os
+import math
 import secrets
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -268,62 +270,143 @@ def run(base: str, workdir: Path, *, n: int = 500, clients: int = 20, time_limit
         for index, (_pk, up, sub, cookie, prefix, body) in enumerate(rows):
             escaped = prefix.replace("\r\n", "\\r\\n")
             out.write(f"{index % clients}\t{up}\t{sub}\t{cookie}\t{escaped}\t{body}\n")
-    command = [ensure_wrk(), "-t", str(clients), "-c", str(clients), "-d", f"{time_limit}s", "--timeout", "30s"]
-    command += ["-s", str(LUA / "surge.lua"), base, "--", str(manifest), str(template), BOUNDARY]
     surge_started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
-    finished = 0
-    lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        if line.startswith("BENCH_THREAD_DONE"):
-            finished += 1
-            if finished == clients:
-                os.kill(proc.pid, signal.SIGINT)  # wrk then prints its summary and runs done()
-    proc.wait(timeout=60)
+    outputs = _run_clients(base, manifest, template, clients, time_limit)
     wall = time.perf_counter() - surge_started
-    stopped_by_time = finished < clients
+    stopped_by_time = any(not out.finished for out in outputs)
     if stopped_by_time:
         time.sleep(5)  # requests cut off by wrk's time bound may still be finishing in gunicorn
-    result = None
-    for line in lines:
-        if line.startswith("BENCH_JSON "):
-            result = json.loads(line.removeprefix("BENCH_JSON "))
-    if result is None:
-        return {"error": "wrk printed no result", "output": "".join(lines)[-2000:]}
+    if not any(out.summary for out in outputs):
+        return {"error": "wrk printed no result", "output": "".join(outputs[0].lines)[-2000:]}
+
+    # Each client's entries are the manifest rows index % clients == client, in order.
+    requests = []  # (row index, kind, status, latency in microseconds)
+    for client, out in enumerate(outputs):
+        for entry, kind, status, micros in out.requests:
+            requests.append((client + (entry - 1) * clients, kind, status, micros))
     ids = [r[0] for r in rows]
-    submitted = Innovation.objects.filter(pk__in=ids, status="submitted").count()
-    with_pdf = Attachment.objects.filter(innovation_id__in=ids).values("innovation_id").distinct().count()
+    submitted = set(Innovation.objects.filter(pk__in=ids, status="submitted").values_list("pk", flat=True))
+    attached = set(Attachment.objects.filter(innovation_id__in=ids).values_list("innovation_id", flat=True))
     unsubmitted = list(Innovation.objects.filter(pk__in=ids).exclude(status="submitted")[:5])
     reasons = sorted({str(problem.message) for i in unsubmitted for problem in submission_problems(i)})
-    statuses = result["statuses"]
-    ok = sum(v for k, v in statuses.items() if 200 <= int(k) < 400)
-    wrk_errors = sum(result["errors"].values())
-    submits_answered = result["requests"] // 2  # each client alternates upload, submit
-    lat = result["latency_us"]
+
+    answers: dict[int, dict[str, int]] = {}
+    for index, kind, status, _micros in requests:
+        answers.setdefault(index, {})[kind] = status
+    failed_requests = sum(1 for _i, _k, status, _m in requests if not 0 < status < 400)
+    # An entry whose two requests were answered without error yet is not submitted with its PDF failed silently
+    # (a form answered with its errors, say): one error. A failed request is one error, whatever follows from it.
+    silent = sum(
+        1
+        for index, got in answers.items()
+        if all(0 < got.get(kind, 0) < 400 for kind in "us") and not (ids[index] in submitted and ids[index] in attached)
+    )
+    statuses: dict[str, int] = {}
+    for _i, _k, status, _m in requests:
+        key = str(status) if status else "no answer"
+        statuses[key] = statuses.get(key, 0) + 1
+    wrk_errors: dict[str, int] = {}
+    for out in outputs:
+        for key, value in (out.summary or {}).get("errors", {}).items():
+            wrk_errors[key] = wrk_errors.get(key, 0) + value
+    everything = latency_figures([m for _i, _k, _s, m in requests])
     return {
         "submissions": len(rows),
         "clients": clients,
         "pdf_bytes": len(pdf),
-        "requests": result["requests"],
-        "requests_ok": ok,
+        "requests": len(requests),
+        "requests_ok": len(requests) - failed_requests,
         "statuses": statuses,
-        "wrk_errors": result["errors"],
-        "submitted_in_db": submitted,
-        "with_attachment_in_db": with_pdf,
-        # Errors: refused or failed requests, and answered submissions that left no submitted entry behind.
-        "errors": wrk_errors + (result["requests"] - ok) + max(0, submits_answered - submitted),
-        "unfinished_at_time_bound": len(rows) - submitted,
-        "p50_ms": round(lat["p50"] / 1000, 1),
-        "p95_ms": round(lat["p95"] / 1000, 1),
-        "p99_ms": round(lat["p99"] / 1000, 1),
-        "max_ms": round(lat["max"] / 1000, 1),
+        "wrk_errors": wrk_errors,
+        "submitted_in_db": len(submitted),
+        "with_attachment_in_db": len(attached),
+        # Errors: each request that got no answer or an HTTP error, plus each entry that failed without one.
+        "errors": failed_requests + silent,
+        "failed_requests": failed_requests,
+        "entries_failed_silently": silent,
+        "unfinished_at_time_bound": sum(1 for index in range(len(rows)) if "s" not in answers.get(index, {})),
+        **everything,
+        "requests_over_1s": sum(1 for _i, _k, _s, m in requests if m > 1_000_000),
+        "uploads": latency_figures([m for _i, k, _s, m in requests if k == "u"]),
+        "submits": latency_figures([m for _i, k, _s, m in requests if k == "s"]),
         "wall_seconds": round(wall, 1),
-        "submissions_per_second": round(submitted / wall, 1) if wall else None,
+        "submissions_per_second": round(len(submitted) / wall, 1) if wall else None,
         "seed_seconds": round(seeded_s, 1),
         "precheck": precheck,
         "why_not_submitted": reasons,
         "stopped_by_time_bound": stopped_by_time,
         "time_bound_seconds": time_limit,
-        "note": "latency percentiles are over all requests (uploads and submits), 2 per submission",
+        "note": "latency percentiles are over every request sent (uploads and submits, 2 per submission), "
+        "measured by the load script, including requests that failed or were still waiting at the end",
     }
+
+
+def latency_figures(micros: list[int]) -> dict:
+    """p50/p95/p99/max/mean in milliseconds of every latency given (nearest-rank percentiles)."""
+    if not micros:
+        return {"p50_ms": None, "p95_ms": None, "p99_ms": None, "max_ms": None, "mean_ms": None}
+    ordered = sorted(micros)
+
+    def rank(p: float) -> float:
+        return round(ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] / 1000, 1)
+
+    return {
+        "p50_ms": rank(50),
+        "p95_ms": rank(95),
+        "p99_ms": rank(99),
+        "max_ms": round(ordered[-1] / 1000, 1),
+        "mean_ms": round(sum(ordered) / len(ordered) / 1000, 1),
+    }
+
+
+class _ClientOutput:
+    """What one client's wrk printed: its requests (entry, kind, status, microseconds), summary, whether it ended."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.requests: list[tuple[int, str, int, int]] = []
+        self.summary: dict | None = None
+        self.finished = False
+
+
+def _run_clients(base: str, manifest: Path, template: Path, clients: int, time_limit: int) -> list[_ClientOutput]:
+    """One wrk process per client (-t 1 -c 1), each ended as soon as its last answer is in.
+
+    A single wrk with one thread per client cannot be used: after each answer wrk opens the next connection (the
+    sync workers close every one), so a client that has finished leaves a connection open with nothing to send, and
+    a sync worker that accepts it waits in recv() until wrk exits, that is until the last client has finished: with
+    5 workers, 5 finished clients stalled the rest until gunicorn's 120 s worker timeout killed the workers. A client
+    that is done goes away, here as in life. wrk's --timeout is set past the time bound, so it neither drops slow
+    requests from its figures nor counts them; the script reports every request's latency itself.
+    """
+    outputs = [_ClientOutput() for _ in range(clients)]
+    procs = []
+    for client in range(clients):
+        command = [ensure_wrk(), "-t", "1", "-c", "1", "-d", f"{time_limit}s", "--timeout", f"{time_limit + 60}s"]
+        command += ["-s", str(LUA / "surge.lua"), base, "--", str(manifest), str(template), BOUNDARY, str(client)]
+        procs.append(subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True))
+
+    def read(proc, out: _ClientOutput):
+        for line in proc.stdout:
+            out.lines.append(line)
+            if line.startswith("BENCH_REQ "):
+                entry, kind, status, micros = line.split()[1:]
+                out.requests.append((int(entry), kind, int(status), int(micros)))
+            elif line.startswith("BENCH_THREAD_DONE"):
+                out.finished = True
+                proc.send_signal(signal.SIGINT)  # wrk then prints its summary, runs done() and exits
+            elif line.startswith("BENCH_JSON "):
+                out.summary = json.loads(line.removeprefix("BENCH_JSON "))
+
+    readers = [threading.Thread(target=read, args=pair, daemon=True) for pair in zip(procs, outputs, strict=True)]
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + time_limit + 60
+    for proc, reader in zip(procs, readers, strict=True):
+        try:
+            proc.wait(timeout=max(1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        reader.join(timeout=10)
+    return outputs
