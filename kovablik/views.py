@@ -1,7 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from competitions.models import Competition
@@ -54,3 +58,32 @@ def committee_audit(request, slug):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@require_GET
+def switch_language(request, code):
+    """Remember the visitor's language in the language cookie and go back to `next` (a page of this site only).
+
+    The language switch is a set of plain links to this view rather than a form posting to Django's set_language:
+    pages then carry no per-visitor CSRF token, so the public results page can be cached for every anonymous
+    visitor. A GET that changes state is harmless here: another site can at most switch someone's language.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "")
+    allowed_hosts = {request.get_host()}
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=allowed_hosts, require_https=request.is_secure()):
+        next_url = reverse("home")
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

@@ -17,7 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from awards import selection
+from awards import public_cache, selection
 from awards.models import Objection, ShortlistRow, ShortlistSnapshot
 from awards.services._common import enqueue_on_commit
 from competitions.enums import ShortlistRule
@@ -216,7 +216,8 @@ def publish_shortlist(
     Effects: locks the stage; ranks it now (refusing if the ranking differs from the preview `expected_digest`);
     creates the ShortlistSnapshot with one ShortlistRow per ranked entry (listed or not) and its content hash;
     opens an objection window of `objection_days`, or with none moves the listed innovations into the next stage
-    (submissions.advance_to_stage); enqueues `awards.send_shortlist_emails` to the agencies.
+    (submissions.advance_to_stage); enqueues `awards.send_shortlist_emails` to the agencies; invalidates the
+    cached public results pages (awards.public_cache), now and on commit.
     """
     overrides = {int(k): (v or "").strip() for k, v in (overrides or {}).items()}
     missing = [pk for pk, reason in overrides.items() if not reason]
@@ -275,6 +276,7 @@ def publish_shortlist(
     from awards import tasks
 
     enqueue_on_commit(tasks.send_shortlist_emails, snapshot_id=snapshot.pk)
+    public_cache.invalidate()
     return snapshot
 
 

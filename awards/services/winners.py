@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from awards import public_cache
 from awards.enums import Place
 from awards.models import Award, WinnersRelease
 from competitions.models import Competition
@@ -55,10 +56,13 @@ def remove_award(*, award, actor):
 def publish_winners(*, competition, actor) -> WinnersRelease:
     """Make the winners public (results page, gallery, winner certificates' verification); final afterwards.
 
-    Effects: creates the competition's WinnersRelease; refuses if there is no award or it exists already.
+    Effects: creates the competition's WinnersRelease; invalidates the cached public results pages
+    (awards.public_cache), now and on commit; refuses if there is no award or it exists already.
     """
     Competition.objects.select_for_update().get(pk=competition.pk)
     _check_open(competition)
     if not Award.objects.filter(competition=competition).exists():
         raise ValidationError(_("Assign at least one place first."))
-    return WinnersRelease.objects.create(competition=competition, published_by=actor, published_at=timezone.now())
+    release = WinnersRelease.objects.create(competition=competition, published_by=actor, published_at=timezone.now())
+    public_cache.invalidate()
+    return release

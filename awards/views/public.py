@@ -3,10 +3,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from awards import queries, rules
+from awards import public_cache, queries, rules
 from awards.filters import GalleryFilter
 from awards.forms import ObjectionForm
 from awards.models import Award
@@ -37,6 +38,17 @@ def _public_rows(snapshot, q=""):
 
 @require_GET
 def competition_results(request, slug):
+    """A competition's current published lists and, once public, its winners.
+
+    Anonymous visitors get the whole page from the cache (awards.public_cache): looked up before any query.
+    """
+    cached = public_cache.cacheable(request)
+    version = None
+    if cached:
+        language = get_language()
+        hit, version = public_cache.lookup(slug, language)
+        if hit is not None:
+            return hit
     competition = rules.get_public_competition(slug)
     q = request.GET.get("q", "").strip()
     snapshots = list(
@@ -58,11 +70,14 @@ def competition_results(request, slug):
         )
         if q:
             winners = winners.filter(Q(innovation__title__icontains=q) | Q(innovation__agency__name__icontains=q))
-    return render(
-        request,
-        "awards/competition_results.html",
-        {"competition": competition, "snapshots": snapshots, "winners": winners, "release": release, "q": q},
-    )
+    context = {"competition": competition, "snapshots": snapshots, "winners": winners, "release": release, "q": q}
+    if cached:
+        # The cached page is the same whatever else the query string holds: the language links return to the path.
+        context["language_next"] = request.path
+    response = render(request, "awards/competition_results.html", context)
+    if cached:
+        public_cache.store(slug, language, version, response, public_cache.timeout(snapshots))
+    return response
 
 
 @require_GET

@@ -47,7 +47,7 @@ def test_public_home_passes_axe_and_switches_language(page, competition, assert_
     assert page.get_by_role("heading", level=1).inner_text() == "Kompetisi inovasi pelayanan publik"
     assert competition.name in page.inner_text("main")
     assert_accessible()
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("link", name="EN English").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", level=1).inner_text() == "Public-service innovation competitions"
     assert page.locator("html").get_attribute("lang") == "en"
