@@ -49,3 +49,15 @@ def roles_of(user) -> list[Role]:
     if user.is_superuser and COMMITTEE not in roles:
         roles.insert(0, COMMITTEE)
     return roles
+
+
+def request_roles(request) -> list[Role]:
+    """roles_of(request.user), asked once per request: a view's role check and the navigation share one query.
+
+    Keyed on the user object, so a request whose user changes (login, logout, the idle timeout) asks again.
+    """
+    user = request.user
+    cached = getattr(request, "_kovablik_roles", None)
+    if cached is None or cached[0] is not user:
+        cached = request._kovablik_roles = (user, roles_of(user))
+    return cached[1]
