@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce, Lag, Lead, RowNumber
 
 from judging.enums import SheetStatus
 from judging.models import Assignment, Conflict, Criterion, CriterionScore, PanelMember
@@ -82,28 +82,109 @@ def _count_of(queryset, group):
     return Coalesce(Subquery(counted), 0)
 
 
+# The judge's queue: by competition, stage and entry number; pk last so that pages never overlap or skip a row.
+QUEUE_ORDER = ("stage__competition__name", "stage__order", "innovation__entry_number", "innovation__pk", "pk")
+# Within one stage (the scoring page's previous / next): the same order as the queue shows that stage's rows in.
+_STAGE_ORDER = ("innovation__entry_number", "innovation__pk", "pk")
+
+# Where a sheet stands for its judge, one bucket each: nothing typed yet, typed but not submitted, submitted.
+TO_SCORE, DRAFT, SUBMITTED = "to_score", "draft", "submitted"
+QUEUE_STATES = (TO_SCORE, DRAFT, SUBMITTED)
+
+
 def judge_queue(judge, stage=None):
-    """The judge's active assignments with their sheet and how many criteria are scored (one query)."""
+    """The judge's active assignments (active seat, innovation not withdrawn) in queue order, without annotations."""
+    seats = PanelMember.objects.filter(judge=judge, withdrawn_at__isnull=True).values("stage_id")
     qs = (
-        Assignment.objects.filter(
-            judge=judge,
-            released_at__isnull=True,
-            stage__panel__judge=judge,
-            stage__panel__withdrawn_at__isnull=True,
-        )
+        Assignment.objects.filter(judge=judge, released_at__isnull=True, stage_id__in=seats)
         .exclude(innovation__status=InnovationStatus.WITHDRAWN)
-        .select_related("stage__competition", "innovation__agency", "innovation__category", "sheet")
-        # Correlated counts, not COUNT(DISTINCT) over assignments x scores x criteria: that join grows to
-        # 17,500 rows for one national judge and took half a second (make bench).
-        .annotate(
-            scored=_count_of(CriterionScore.objects.filter(sheet__assignment=OuterRef("pk")), "sheet"),
-            criteria_count=_count_of(Criterion.objects.filter(stage=OuterRef("stage")), "stage"),
-        )
-        .order_by("stage__competition__name", "stage__order", "innovation__entry_number", "innovation__pk")
+        .order_by(*QUEUE_ORDER)
     )
     if stage is not None:
         qs = qs.filter(stage=stage)
     return qs
+
+
+def _with_state(queryset):
+    """Annotate `state`: SUBMITTED, DRAFT (saved at least once: every save bumps the version) or TO_SCORE.
+
+    From the sheet's own columns, so that counting states needs no per-row subquery.
+    """
+    state = Case(
+        When(sheet__status=SheetStatus.SUBMITTED, then=Value(SUBMITTED)),
+        When(sheet__version__gt=0, then=Value(DRAFT)),
+        default=Value(TO_SCORE),
+        output_field=CharField(),
+    )
+    return queryset.annotate(state=state)
+
+
+def queue_counts(judge) -> dict[str, int]:
+    """How many of the judge's assignments are in each state, zeros included (one aggregate query)."""
+    counts = dict.fromkeys(QUEUE_STATES, 0)
+    rows = _with_state(judge_queue(judge)).order_by().values("state").annotate(n=Count("pk")).values_list("state", "n")
+    counts.update(rows)
+    return counts
+
+
+def queue_rows(judge, state=None):
+    """The rows the queue page shows, with `state`, `scored` and `criteria_count`; only the fields it prints.
+
+    Slice it for a page: the correlated counts then run for the page's rows only.
+    """
+    # Correlated counts, not COUNT(DISTINCT) over assignments x scores x criteria: that join grew to 17,500 rows
+    # for one national judge and took half a second (make bench).
+    qs = (
+        _with_state(judge_queue(judge))
+        .select_related("stage", "innovation__agency", "sheet")
+        .only(
+            "stage__name",
+            "stage__anonymised",
+            "innovation__title",
+            "innovation__entry_number",
+            "innovation__agency__name",
+            "sheet__status",
+        )
+        .annotate(
+            scored=_count_of(CriterionScore.objects.filter(sheet__assignment=OuterRef("pk")), "sheet"),
+            criteria_count=_count_of(Criterion.objects.filter(stage=OuterRef("stage")), "stage"),
+        )
+    )
+    if state is not None:
+        qs = qs.filter(state=state)
+    return qs
+
+
+def queue_neighbours(judge, assignment) -> tuple[int | None, int | None, int, int]:
+    """(previous id, next id, position from 1, count) of an assignment in the judge's queue of its stage.
+
+    One query that returns at most two rows (the neighbours), where listing every id of the queue took one row
+    per assignment on each scoring page. The assignment must be in the queue (rules.get_assignment_for_judge).
+    """
+    order = [F(name).asc() for name in _STAGE_ORDER]
+    rows = (
+        judge_queue(judge, stage=assignment.stage_id)
+        .order_by()
+        .annotate(
+            before=Window(Lag("pk"), order_by=order),
+            after=Window(Lead("pk"), order_by=order),
+            position=Window(RowNumber(), order_by=order),
+            count=Window(Count("pk")),
+        )
+        .filter(Q(after=assignment.pk) | Q(before=assignment.pk))
+        .values_list("pk", "before", "position", "count")
+    )
+    previous_id = next_id = None
+    position, count = 1, 1
+    for pk, before, row_position, row_count in rows:
+        count = row_count
+        if before == assignment.pk:
+            next_id = pk
+            position = row_position - 1
+        else:
+            previous_id = pk
+            position = row_position + 1
+    return previous_id, next_id, position, count
 
 
 def progress_matrix(stage):
