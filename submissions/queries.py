@@ -14,18 +14,32 @@ def status_counts(competition) -> list[tuple[str, str, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in InnovationStatus.choices]
 
 
-def with_latest_decisions(queryset):
-    """Annotate the newest screening reason/outcome and the newest endorsement comment, in one query."""
+LATEST_DECISION_FIELDS = (
+    "screening_outcome",
+    "screening_reason",
+    "screening_at",
+    "endorsement_outcome",
+    "endorsement_comment",
+    "endorsement_at",
+)
+
+
+def with_latest_decisions(queryset, fields=LATEST_DECISION_FIELDS):
+    """Annotate the newest screening reason/outcome and the newest endorsement comment, in one query.
+
+    `fields` names the annotations a page prints (each is a correlated subquery the database plans and runs).
+    """
     screening = ScreeningDecision.objects.filter(innovation=OuterRef("pk")).order_by("-decided_at", "-pk")
     endorsement = EndorsementDecision.objects.filter(innovation=OuterRef("pk")).order_by("-decided_at", "-pk")
-    return queryset.annotate(
-        screening_outcome=Subquery(screening.values("outcome")[:1]),
-        screening_reason=Subquery(screening.values("reason")[:1]),
-        screening_at=Subquery(screening.values("decided_at")[:1]),
-        endorsement_outcome=Subquery(endorsement.values("outcome")[:1]),
-        endorsement_comment=Subquery(endorsement.values("comment")[:1]),
-        endorsement_at=Subquery(endorsement.values("decided_at")[:1]),
-    )
+    annotations = {
+        "screening_outcome": Subquery(screening.values("outcome")[:1]),
+        "screening_reason": Subquery(screening.values("reason")[:1]),
+        "screening_at": Subquery(screening.values("decided_at")[:1]),
+        "endorsement_outcome": Subquery(endorsement.values("outcome")[:1]),
+        "endorsement_comment": Subquery(endorsement.values("comment")[:1]),
+        "endorsement_at": Subquery(endorsement.values("decided_at")[:1]),
+    }
+    return queryset.annotate(**{name: annotations[name] for name in fields})
 
 
 def waiting_for_endorsement(queryset):

@@ -1,8 +1,10 @@
 """Badges the awards app adds to an agency's pages: on a published list or not, and the place won.
 
 Submissions may not import awards, so its pages include awards/_innovation_badges.html, which loads this tag.
-The tag reads every badge of the innovation's agency at once and keeps them on the request, so a page listing
-many innovations costs two queries per agency, not per innovation.
+A list page passes its innovations as `batch`: the first badge asked for loads the badges of the whole batch, so
+the page costs two queries however many innovations it shows. The rows are looked up by innovation id, which the
+shortlist rows' (snapshot, innovation) index answers directly; filtering by agency made the database read every
+row of the current lists (3,800 at national size, 6 ms).
 """
 
 from collections import defaultdict
@@ -15,22 +17,26 @@ from awards.models import Award, ShortlistRow
 register = template.Library()
 
 
-def _badges_of_agency(agency_id):
+def _badges_of(innovation_ids):
     badges = defaultdict(list)
     rows = (
-        ShortlistRow.objects.filter(innovation__agency_id=agency_id, snapshot__superseded_by__isnull=True)
-        .select_related("snapshot__stage")
+        ShortlistRow.objects.filter(innovation_id__in=innovation_ids, snapshot__superseded_by__isnull=True)
         .order_by("snapshot__stage__order")
+        .values_list("innovation_id", "listed", "rank", "snapshot__stage__name")
     )
-    for row in rows:
-        stage = row.snapshot.stage.name
-        if row.listed:
-            text = _("Shortlisted in %(stage)s (rank %(rank)s)") % {"stage": stage, "rank": row.rank}
+    for innovation_id, listed, rank, stage in rows:
+        if listed:
+            text = _("Shortlisted in %(stage)s (rank %(rank)s)") % {"stage": stage, "rank": rank}
         else:
             text = _("Not shortlisted in %(stage)s") % {"stage": stage}
-        badges[row.innovation_id].append({"text": text, "kind": "listed" if row.listed else "not-listed"})
+        badges[innovation_id].append({"text": text, "kind": "listed" if listed else "not-listed"})
     # Places stay private until the committee publishes the winners.
-    awards = Award.objects.filter(innovation__agency_id=agency_id, competition__winners_release__isnull=False)
+    awards = (
+        Award.objects.filter(innovation_id__in=innovation_ids, competition__winners_release__isnull=False)
+        # An innovation's awards are all of its competition: the model's order by competition adds only joins.
+        .order_by("category_id", "place")
+        .only("innovation_id", "place", "title")
+    )
     for award in awards:
         text = award.get_place_display() + (f": {award.title}" if award.title else "")
         badges[award.innovation_id].append({"text": text, "kind": "winner"})
@@ -38,13 +44,16 @@ def _badges_of_agency(agency_id):
 
 
 @register.simple_tag(takes_context=True)
-def innovation_badges(context, innovation):
+def innovation_badges(context, innovation, batch=None):
+    """The innovation's badges; `batch`, the innovations of the page, are loaded with it (kept on the request)."""
     request = context.get("request")
-    cache = getattr(request, "_awards_badges", None) if request is not None else None
-    if cache is None:
-        cache = {}
+    known = getattr(request, "_awards_badges", None) if request is not None else None
+    if known is None:
+        known = {}
         if request is not None:
-            request._awards_badges = cache
-    if innovation.agency_id not in cache:
-        cache[innovation.agency_id] = _badges_of_agency(innovation.agency_id)
-    return cache[innovation.agency_id].get(innovation.pk, [])
+            request._awards_badges = known
+    if innovation.pk not in known:
+        ids = {innovation.pk, *(item.pk for item in batch or ())} - known.keys()
+        badges = _badges_of(sorted(ids))
+        known.update({pk: badges.get(pk, []) for pk in ids})
+    return known[innovation.pk]

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import DateTimeField, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from competitions.enums import StageKind
 from competitions.models import Competition, Stage
+from kovablik.roles import AGENCY, request_roles
 from submissions import eligibility, queries, rules, services, timeline
 from submissions.enums import InnovationStatus
 from submissions.forms import AttachmentForm, ProposalForm, StartInnovationForm
@@ -40,24 +41,25 @@ def open_competitions(at=None):
     return Competition.objects.filter(pk__in=open_stage.values("competition_id")).order_by("-year", "name")
 
 
-def _deadline_subquery():
-    stage = Stage.objects.filter(competition=OuterRef("competition_id"), kind=StageKind.SUBMISSION).order_by("order")
-    return Subquery(stage.values("closes_at")[:1], output_field=DateTimeField())
-
-
 @login_required
 def dashboard(request):
-    if not rules.is_agency_member(request.user):
+    # rules.is_agency_member, asked with the navigation's roles (one query for both).
+    if AGENCY not in request_roles(request):
         raise Http404
     agencies = list(rules.user_agencies(request.user))
     innovations = list(
-        queries.with_latest_decisions(rules.own_innovations(request.user))
-        .select_related("competition", "category", "group", "agency", "stage_reached")
+        queries.with_latest_decisions(
+            rules.own_innovations(request.user),
+            fields=("screening_outcome", "screening_reason", "endorsement_comment"),  # what the page prints
+        )
+        .select_related("competition", "category", "group", "stage_reached")
+        # The stages serve the deadline and, for a returned entry, the screening window (eligibility.first_stage).
         .prefetch_related("competition__stages")
-        .annotate(deadline=_deadline_subquery())
         .order_by("-competition__year", "competition__name", "title")
     )
     for innovation in innovations:
+        submission = eligibility.first_stage(innovation.competition, StageKind.SUBMISSION)
+        innovation.deadline = submission.closes_at if submission else None
         innovation.steps = timeline.steps(innovation)
         innovation.next_action = timeline.next_action(innovation)
         innovation.editable = innovation.status in rules.EDITABLE
