@@ -21,7 +21,10 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -29,6 +32,7 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "awards:public_results:version"
 # Upper bound on an entry's life, for what no receiver sees: an agency or an innovation renamed, a bulk update.
 MAX_AGE_SECONDS = 15 * 60
+ROWS_MAX_AGE_SECONDS = 24 * 60 * 60
 # Redis stopped or unreachable: the page is rendered as without a cache rather than failing.
 CACHE_DOWN = (RedisError, OSError)
 
@@ -115,6 +119,25 @@ def store(slug, language, version, response, timeout_seconds) -> None:
         _set(page_key(slug, language), value, timeout_seconds)
     except CACHE_DOWN:
         logger.warning("cache unreachable: public results page not stored")
+
+
+def rows_html(snapshot, rows) -> str:
+    """A published list's rendered rows, cached under its content hash and the language: a list never changes.
+
+    Pages that are not cached whole (signed-in visitors, the list's own page) still skip reading its rows.
+    """
+    key = f"awards:public_rows:{snapshot.content_hash}:{get_language()}"
+    try:
+        html = cache.get(key)
+    except CACHE_DOWN:
+        return render_to_string("awards/_public_rows.html", {"rows": rows})
+    if html is None:
+        html = render_to_string("awards/_public_rows.html", {"rows": rows})
+        try:
+            cache.set(key, str(html), ROWS_MAX_AGE_SECONDS)
+        except CACHE_DOWN:
+            logger.warning("cache unreachable: public list rows not stored")
+    return mark_safe(html)  # our own template's output, stored as rendered
 
 
 def timeout(snapshots, now=None) -> int:

@@ -25,7 +25,7 @@ def results_index(request):
 
 
 def _public_rows(snapshot, q=""):
-    """A published list's listed rows, unevaluated: the template only runs it when its cached fragment is stale."""
+    """A published list's listed rows, unevaluated: only run when its rendered rows are not in the cache."""
     rows = (
         snapshot.rows.filter(listed=True)
         .select_related("innovation__agency__region", "innovation__category")
@@ -59,6 +59,8 @@ def competition_results(request, slug):
     )
     for snapshot in snapshots:
         snapshot.public_rows = _public_rows(snapshot, q)
+        if not q:
+            snapshot.rows_html = public_cache.rows_html(snapshot, snapshot.public_rows)
         snapshot.may_object = rules.may_object(snapshot)
     release = getattr(competition, "winners_release", None) if rules.winners_are_public(competition) else None
     winners = None
@@ -89,7 +91,7 @@ def snapshot_public(request, slug, pk):
         .select_related("stage__competition", "supersedes", "superseded_by"),
         pk=pk,
     )
-    snapshot.public_rows = _public_rows(snapshot)
+    snapshot.rows_html = public_cache.rows_html(snapshot, _public_rows(snapshot))
     return render(
         request,
         "awards/snapshot_public.html",

@@ -218,3 +218,68 @@ def test_results_page_shows_nothing_unpublished(client, url, competition, commit
     text = client.get(url).content.decode()
 
     assert "Antrean Online" not in text and "Bidan Siaga" not in text
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on a throwaway redis-server, as in production (the direct-client path of public_cache)."""
+    import shutil
+
+    from tests.kovablik.conftest import RedisServer
+
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server (apt-get install redis-server)")
+    server = RedisServer().start()
+    saved = settings.CACHES
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": f"{server.url}/0"}
+    }
+    yield server
+    settings.CACHES = saved  # before the server goes, so that no later teardown talks to it
+    server.stop()
+
+
+def test_on_redis_a_hit_runs_no_query_and_a_correction_replaces_it(
+    client, url, published, proposal_stage, committee, redis_cache, django_assert_num_queries
+):
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        hit = client.get(url)
+    shortlists.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": 3}, actor=committee, correction_reason="B was missed"
+    )
+    corrected = client.get(url).content.decode()
+
+    assert hit.content == first.content and "Bidan Siaga" not in first.content.decode()
+    assert "Bidan Siaga" in corrected
+
+
+def test_on_redis_the_entry_expires_when_the_objection_window_closes(
+    client, url, competition, proposal_stage, committee, ranked, redis_cache
+):
+    import redis
+
+    snapshot = shortlists.publish_shortlist(
+        stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee, objection_days=1
+    )
+    ShortlistSnapshot.objects.filter(pk=snapshot.pk).update(objections_until=timezone.now() + timedelta(minutes=5))
+
+    client.get(url)
+
+    ttl = redis.Redis.from_url(f"{redis_cache.url}/0").ttl(
+        cache.make_key(public_cache.page_key(competition.slug, "id"))
+    )
+    assert 0 < ttl <= 5 * 60
+
+
+def test_with_redis_stopped_the_page_serves_and_publishing_works(
+    client, url, proposal_stage, committee, ranked, redis_cache
+):
+    client.get(url)
+    redis_cache.stop()
+
+    shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee)
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "Antrean Online" in response.content.decode()
