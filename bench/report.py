@@ -15,7 +15,8 @@ def seed_summary(seeded) -> dict:
         "criteria": size.criteria,
         "criterion_scores": seeded.rows.get("judging_criterionscore", 0),
         "seconds": round(seeded.seconds, 1),
-        "method": "COPY (psycopg 3), sheet totals stored",
+        "tallies_rebuild_seconds": round(seeded.tally_seconds, 2),
+        "method": "COPY (psycopg 3), sheet totals stored, then the ranking's entry tallies rebuilt from the rows",
     }
 
 

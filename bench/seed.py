@@ -97,6 +97,7 @@ class Seeded:
     group_id: int
     seconds: float = 0.0
     rows: dict[str, int] = field(default_factory=dict)
+    tally_seconds: float = 0.0  # judging.tallies.rebuild of the proposal stage from the raw rows (part of seconds)
 
 
 class Loader:
@@ -466,6 +467,14 @@ def seed(size: Size, *, seed_value: int = 2026, prefix: str | None = None) -> Se
     load.copy(ScoreSheet, ["id", "assignment", "status", "version", "total", "submitted_at"], sheet_rows)
     load.copy(CriterionScore, ["id", "sheet", "criterion", "value", "scale_min", "scale_max"], score_rows)
     load.finish()
+    # COPY bypasses the model saves that keep the ranking's entry tallies current: rebuild them from the raw rows,
+    # as after any bulk import, and report how long a full recomputation takes.
+    from competitions.models import Stage
+    from judging import tallies
+
+    tally_started = time.perf_counter()
+    tallies.rebuild(Stage.objects.get(pk=proposal_stage_id))
+    tally_seconds = time.perf_counter() - tally_started
 
     return Seeded(
         size=size,
@@ -482,6 +491,7 @@ def seed(size: Size, *, seed_value: int = 2026, prefix: str | None = None) -> Se
         group_id=group_id,
         seconds=time.perf_counter() - started,
         rows=dict(load.counts),
+        tally_seconds=tally_seconds,
     )
 
 

@@ -20,7 +20,7 @@ from judging.forms import (
     ReasonForm,
 )
 from judging.models import Assignment, PanelMember, ScoreSheet, SheetEvent
-from judging.ranking import TIE_BREAK_ORDER, rank_stage
+from judging.ranking import TIE_BREAK_ORDER, judge_totals, rank_stage
 from submissions.models import Innovation
 
 PAGE_SIZE = 100
@@ -284,6 +284,9 @@ def sheet_detail(request, slug, order, pk):
     )
 
 
+LEADERBOARD_PAGE_SIZE = 50
+
+
 @login_required
 def leaderboard(request, slug, order):
     stage = rules.get_stage_for_committee(request.user, slug, order)
@@ -295,8 +298,12 @@ def leaderboard(request, slug, order):
             raise Http404
         category = get_object_or_404(categories, pk=int(chosen))
     entries = rank_stage(stage, category=category)
-    innovations = Innovation.objects.select_related("agency", "category").in_bulk([e.innovation_id for e in entries])
-    judge_ids = sorted({j for e in entries for j in e.judge_totals})
+    # 50 rows a page: the ranking is computed for the whole stage (or category), the page's rows are dressed.
+    page = Paginator(entries, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [e.innovation_id for e in page.object_list]
+    innovations = Innovation.objects.select_related("agency", "category").in_bulk(shown)
+    totals = judge_totals(stage, shown)
+    judge_ids = sorted({j for per_judge in totals.values() for j in per_judge})
     from django.contrib.auth import get_user_model
 
     judges = get_user_model().objects.in_bulk(judge_ids)
@@ -304,9 +311,9 @@ def leaderboard(request, slug, order):
         {
             "entry": e,
             "innovation": innovations[e.innovation_id],
-            "totals": [(judges[j], t) for j, t in sorted(e.judge_totals.items())],
+            "totals": [(judges[j], t) for j, t in sorted(totals.get(e.innovation_id, {}).items())],
         }
-        for e in entries
+        for e in page.object_list
     ]
     return render(
         request,
@@ -315,6 +322,8 @@ def leaderboard(request, slug, order):
             "stage": stage,
             "competition": stage.competition,
             "rows": rows,
+            "page": page,
+            "pager_query": f"category={category.pk}&" if category else "",
             "categories": categories,
             "category": category,
             "tie_break_order": TIE_BREAK_ORDER,

@@ -56,7 +56,7 @@ def scores_table(stage) -> tuple[list[str], list[list]]:
 
 
 def ranking_table(stage, *, category=None) -> tuple[list[str], list[list]]:
-    entries = rank_stage(stage, category=category)
+    entries = rank_stage(stage, category=category, with_judge_totals=True)
     innovations = Innovation.objects.in_bulk([e.innovation_id for e in entries])
     judges = sorted({j for e in entries for j in e.judge_totals})
     header = [

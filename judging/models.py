@@ -228,3 +228,35 @@ class SheetEvent(models.Model):
 
     def __str__(self):
         return f"{self.sheet}: {self.action}"
+
+
+class EntryTally(models.Model):
+    """What the ranking needs of one innovation's counted sheets in one stage, kept current at every change.
+
+    A sheet counts when it is submitted, has a total and its assignment is not released. judging.tallies refreshes
+    the row, under a row lock, in the same transaction as each change to what counts (submit, reopen, release,
+    restore), so the ranking reads one row per entry instead of every sheet and criterion score. tie_key is the
+    declared criterion tie-break as a string that sorts ascending in the tie-break order (see judging.tallies).
+    """
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="tallies")
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="tallies")
+    sheets = models.PositiveIntegerField(_("counted sheets"), default=0)
+    total_sum = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    total_min = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    total_max = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    mid_sum = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    mid_n = models.PositiveSmallIntegerField(default=0)
+    trim_percent = models.PositiveSmallIntegerField(default=0)
+    trim_sum = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    trim_n = models.PositiveIntegerField(default=0)
+    tie_key = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("entry tally")
+        verbose_name_plural = _("entry tallies")
+        constraints = [models.UniqueConstraint(fields=["stage", "innovation"], name="tally_unique_entry")]
+
+    def __str__(self):
+        return f"{self.stage_id}/{self.innovation_id}: {self.sheets}"

@@ -20,8 +20,12 @@ Stated exactly as computed (the committee pages and docs quote this):
 - Flags: "few_sheets" when fewer submitted sheets than Stage.min_sheets; "disagreement" when the spread (highest
   minus lowest sheet total) exceeds Stage.disagreement_threshold.
 
-The aggregation per innovation (count, sum, spread, middle rows, trimmed rows) runs in one SQL query with window
-functions, portable between SQLite and PostgreSQL; Python only orders the resulting rows.
+Where it is computed: each (stage, innovation) keeps an EntryTally row (judging.tallies) with the count, sum,
+minimum and maximum of its counted sheet totals, the middle one or two, the trimmed sum and the criterion tie-break
+as a sortable key, refreshed under a row lock in the transaction of every change to a sheet or an assignment. So a
+ranking reads one row per entry in one query and orders them with exact integer keys; the earlier submission and
+the entry number are read only for the few entries that score and criteria cannot separate. The z-score method
+still reads every counted sheet of the stage (each judge's totals are standardised over the whole stage).
 """
 
 from __future__ import annotations
@@ -33,8 +37,6 @@ from fractions import Fraction
 from itertools import pairwise
 from math import lcm
 
-from django.db import connection
-from django.db.models import Count, Sum
 from django.utils.translation import gettext
 
 from competitions.enums import Aggregation
@@ -45,21 +47,58 @@ FLAG_DISAGREEMENT = "disagreement"
 TIE_BREAK_ORDER = ("heaviest_criteria", "earlier_submission", "entry_number")
 
 
-@dataclass(frozen=True)
+def _as_exact(value):
+    """An exact value kept as (sum in 1/10000 units, count) until someone asks for it as a Fraction."""
+    if isinstance(value, tuple):
+        return Fraction(value[0], 10000 * value[1])
+    return value
+
+
+def _shown(value) -> Decimal | None:
+    """The 4-decimal value shown for an exact one (a (units, count) pair, a Fraction or a z-score Decimal)."""
+    return _round_pair(value) if isinstance(value, tuple) else quantize(value)
+
+
+@dataclass(slots=True)
 class RankedEntry:
+    """One ranked entry. The shown values and the tie note are computed from the exact values when read, so a
+    ranking of 35,000 entries costs no formatting for the rows nobody looks at."""
+
     innovation_id: int
     rank: int  # 1..n, unique, ties broken by the declared order
-    score: Decimal | None  # by the chosen aggregation, 0-100, 4 decimals
-    raw_mean: Decimal | None  # mean of submitted sheet totals, always
     sheets: int  # submitted sheets counted
-    judge_totals: dict[int, Decimal]  # judge user id -> sheet total
+    judge_totals: dict[int, Decimal]  # judge user id -> sheet total (when asked for)
     flags: frozenset[str]  # {"few_sheets", "disagreement"}
-    tie_break: str  # what broke a tie with the entry above, or ""
     spread: Decimal | None = None  # highest minus lowest sheet total
     method: str = Aggregation.MEAN
     stage_scores: dict[int, Decimal | None] = field(default_factory=dict)  # rank_final: stage id -> stage score
-    exact_score: Fraction | Decimal | None = field(default=None, compare=False, repr=False)
-    exact_raw_mean: Fraction | None = field(default=None, compare=False, repr=False)
+    # Exact values behind score and raw_mean (Fraction, a z-score Decimal, or a (units, count) pair).
+    exact: object = field(default=None, compare=False, repr=False)
+    exact_raw: object = field(default=None, compare=False, repr=False)
+    # What broke a tie with the entry above: a text, or what _tie_note needs to write it; "" when not tied.
+    tie: object = field(default="", compare=False, repr=False)
+
+    @property
+    def score(self) -> Decimal | None:
+        """By the chosen aggregation, 0-100, 4 decimals (half up)."""
+        return _shown(self.exact)
+
+    @property
+    def raw_mean(self) -> Decimal | None:
+        """Mean of the counted sheet totals, always."""
+        return _shown(self.exact_raw)
+
+    @property
+    def tie_break(self) -> str:
+        return _tie_note(*self.tie) if isinstance(self.tie, tuple) else self.tie
+
+    @property
+    def exact_score(self) -> Fraction | Decimal | None:
+        return _as_exact(self.exact)
+
+    @property
+    def exact_raw_mean(self) -> Fraction | None:
+        return _as_exact(self.exact_raw)
 
 
 def quantize(value) -> Decimal | None:
@@ -103,76 +142,28 @@ def _dec(value) -> Decimal | None:
     return Decimal(value).quantize(Q4, rounding=ROUND_HALF_UP)
 
 
-def _table(model):
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _stage_aggregates(stage, innovation_ids, trim_percent):
-    """One row per innovation with submitted sheets: count, sum, min, max, middle (sum, n), trimmed (sum, n)."""
-    from judging.enums import SheetStatus
-    from judging.models import Assignment, ScoreSheet
-
-    params = [stage.pk, SheetStatus.SUBMITTED]
-    extra = ""
-    if innovation_ids is not None:
-        ids = [int(i) for i in innovation_ids]
-        if not ids:
-            return {}
-        extra = f" AND a.innovation_id IN ({', '.join(['%s'] * len(ids))})"
-        params += ids
-    # trim_percent is an integer (trim share * 100): integer division keeps floor(n * share) exact on both databases.
-    sql = f"""
-        WITH s AS (
-            SELECT a.innovation_id AS inn, sh.total AS total,
-                   ROW_NUMBER() OVER (PARTITION BY a.innovation_id ORDER BY sh.total, a.judge_id) AS rn,
-                   COUNT(*) OVER (PARTITION BY a.innovation_id) AS n
-            FROM {_table(ScoreSheet)} sh
-            JOIN {_table(Assignment)} a ON a.id = sh.assignment_id
-            WHERE a.stage_id = %s AND sh.status = %s AND sh.total IS NOT NULL
-                  AND a.released_at IS NULL{extra}
-        )
-        SELECT inn, COUNT(*), SUM(total), MIN(total), MAX(total),
-               SUM(CASE WHEN rn = (n + 1) / 2 OR rn = (n + 2) / 2 THEN total END),
-               SUM(CASE WHEN rn = (n + 1) / 2 OR rn = (n + 2) / 2 THEN 1 ELSE 0 END),
-               SUM(CASE WHEN rn > (n * {int(trim_percent)}) / 100
-                         AND rn <= n - (n * {int(trim_percent)}) / 100 THEN total END),
-               SUM(CASE WHEN rn > (n * {int(trim_percent)}) / 100
-                         AND rn <= n - (n * {int(trim_percent)}) / 100 THEN 1 ELSE 0 END)
-        FROM s GROUP BY inn
-    """  # noqa: S608 - only integers and quoted table names are interpolated
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return {
-        row[0]: {
-            "n": int(row[1]),
-            "sum": _dec(row[2]),
-            "min": _dec(row[3]),
-            "max": _dec(row[4]),
-            "mid_sum": _dec(row[5]),
-            "mid_n": int(row[6] or 0),
-            "trim_sum": _dec(row[7]),
-            "trim_n": int(row[8] or 0),
-        }
-        for row in rows
-    }
-
-
-def _judge_rows(stage):
-    """(innovation id, judge id, total) of every counted submitted sheet of the stage."""
+def _judge_rows(stage, innovation_ids=None):
+    """(innovation id, judge id, total) of every counted submitted sheet of the stage (or of some innovations)."""
     from judging.enums import SheetStatus
     from judging.models import ScoreSheet
 
-    return list(
-        ScoreSheet.objects.filter(
-            assignment__stage=stage,
-            assignment__released_at__isnull=True,
-            status=SheetStatus.SUBMITTED,
-            total__isnull=False,
-        )
-        .order_by()
-        .values_list("assignment__innovation_id", "assignment__judge_id", "total")
+    qs = ScoreSheet.objects.filter(
+        assignment__stage=stage,
+        assignment__released_at__isnull=True,
+        status=SheetStatus.SUBMITTED,
+        total__isnull=False,
     )
+    if innovation_ids is not None:
+        qs = qs.filter(assignment__innovation_id__in=list(innovation_ids))
+    return list(qs.order_by().values_list("assignment__innovation_id", "assignment__judge_id", "total"))
+
+
+def judge_totals(stage, innovation_ids) -> dict[int, dict[int, Decimal]]:
+    """innovation id -> {judge user id: sheet total} of the counted sheets, for the rows a page shows."""
+    totals = defaultdict(dict)
+    for inn, judge, total in _judge_rows(stage, innovation_ids):
+        totals[inn][judge] = total
+    return totals
 
 
 def _sqrt(value: Decimal) -> Decimal:
@@ -219,41 +210,23 @@ def _entries(stage, category, innovation_ids):
     return list(qs.order_by().values_list("innovation_id", "innovation__submitted_at", "innovation__entry_number"))
 
 
-def _criterion_means(stage, innovation_ids) -> tuple[list, dict]:
-    """For tie-breaking: weighted criteria heaviest first; (innovation, criterion) -> exact mean of score / max."""
-    from judging.enums import SheetStatus
-    from judging.models import Criterion, CriterionScore
-
-    criteria = list(
-        Criterion.objects.filter(stage=stage, weight__gt=0).order_by("-weight", "order").values_list("pk", "name")
-    )
-    if not innovation_ids:
-        return criteria, {}
-    # Summed in SQL per (innovation, criterion, scale): a handful of rows per tied innovation, exact decimals.
-    rows = (
-        CriterionScore.objects.filter(
-            sheet__assignment__stage=stage,
-            sheet__assignment__released_at__isnull=True,
-            sheet__status=SheetStatus.SUBMITTED,
-            sheet__assignment__innovation_id__in=list(innovation_ids),
-        )
-        .order_by()
-        .values_list("sheet__assignment__innovation_id", "criterion_id", "scale_max")
-        .annotate(total=Sum("value"), n=Count("pk"))
-    )
-    sums = defaultdict(Fraction)
-    counts = defaultdict(int)
-    for inn, crit, scale_max, total, n in rows:
-        sums[inn, crit] += Fraction(_dec2(total)) / Fraction(Decimal(scale_max))
-        counts[inn, crit] += n
-    return criteria, {key: sums[key] / counts[key] for key in sums}
+TALLY_FIELDS = ("sheets", "total_sum", "total_min", "total_max", "mid_sum", "mid_n", "trim_percent", "trim_sum")
+TALLY_FIELDS += ("trim_n", "tie_key")
 
 
-def _dec2(value) -> Decimal:
-    """A sum of 2-decimal scores as an exact Decimal (SQLite may hand back a float)."""
-    if isinstance(value, float):
-        return Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return Decimal(value)
+def _tallies_current(stage, rows, criteria, method) -> bool:
+    """False when stored tallies were made under other settings (a changed trim share) or another rubric."""
+    from judging import tallies
+
+    width = len(tallies.key_part(None)) * len(criteria)
+    percent = tallies.trim_percent(stage)
+    for row in rows:
+        sheets, row_percent, tie_key = row[1], row[7], row[10]
+        if not sheets:
+            continue
+        if len(tie_key) != width or (method == Aggregation.TRIMMED_MEAN and row_percent != percent):
+            return False
+    return True
 
 
 def _exact(total_sum: Decimal | None, n: int) -> tuple[int, int] | None:
@@ -332,91 +305,167 @@ def _describe(above, this, tie_keys) -> str:
     return gettext("Identical to the entry above in every declared tie-break; ordered by record number.")
 
 
-def rank_stage(stage, *, category=None, method=None, innovation_ids=None) -> list[RankedEntry]:
-    """Rank the entries of one stage (see the module docstring for the exact rules)."""
-    method = method or stage.aggregation or Aggregation.MEAN
-    entries = _entries(stage, category, innovation_ids)
-    ids = [e[0] for e in entries]
-    trim_percent = int((Decimal(stage.trim_fraction) * 100).to_integral_value())
-    # The whole stage is aggregated in one pass (at most a few thousand rows); the entries pick theirs.
-    aggregates = _stage_aggregates(stage, None, trim_percent)
-    wanted = set(ids)
-    rows = _judge_rows(stage)
-    judge_totals = defaultdict(dict)
-    for inn, judge, total in rows:
-        if inn in wanted:
-            judge_totals[inn][judge] = total
-    zscores = _zscores(rows) if method == Aggregation.ZSCORE else {}
+def _tally_rows(stage, category, innovation_ids):
+    """(innovation id, units, count, raw units, raw count, min, max, tie key) per entry: one query, LEFT JOIN.
 
-    items = []
-    pairs = {}
-    for inn, _submitted_at, _entry_number in entries:
-        agg = aggregates.get(inn)
-        if method == Aggregation.MEDIAN and agg:
-            pairs[inn] = _exact(agg["mid_sum"], agg["mid_n"])
-        elif method == Aggregation.TRIMMED_MEAN and agg:
-            pairs[inn] = _exact(agg["trim_sum"], agg["trim_n"])
-        elif agg:
-            pairs[inn] = _exact(agg["sum"], agg["n"])
-    # Exact comparison without Fractions in the sort: every mean scaled to the common denominator of the counts.
-    common = lcm(*(p[1] for p in pairs.values() if p)) if any(pairs.values()) else 1
-    for inn, submitted_at, entry_number in entries:
-        agg = aggregates.get(inn)
-        n = agg["n"] if agg else 0
-        raw_pair = _exact(agg["sum"], n) if agg else None
-        raw = Fraction(raw_pair[0], 10000 * raw_pair[1]) if raw_pair else None
-        if method == Aggregation.ZSCORE:
-            exact = key = zscores.get(inn)
-            shown = quantize(exact)
-        else:
-            pair = pairs.get(inn)
-            exact = Fraction(pair[0], 10000 * pair[1]) if pair else None
-            key = pair[0] * (common // pair[1]) if pair else None
-            shown = _round_pair(pair)
-        spread = (agg["max"] - agg["min"]) if agg else None
-        flags = set()
-        if n < stage.min_sheets:
-            flags.add(FLAG_FEW_SHEETS)
-        if spread is not None and spread > stage.disagreement_threshold:
-            flags.add(FLAG_DISAGREEMENT)
-        items.append(
-            {
-                "id": inn,
-                "exact": exact,
-                "key": key,
-                "shown": shown,
-                "raw": raw,
-                "raw_shown": _round_pair(raw_pair),
-                "n": n,
-                "spread": spread,
-                "flags": frozenset(flags),
-                "submitted_at": submitted_at,
-                "entry_number": entry_number,
-            }
+    units/count is the exact score of the stage's method over 10000 (mean, median, trimmed mean); None without a
+    counted sheet.
+    """
+    from django.db.models import FilteredRelation, Q
+
+    from submissions.models import StageEntry
+
+    qs = StageEntry.objects.filter(stage=stage).annotate(
+        t=FilteredRelation("innovation__tallies", condition=Q(innovation__tallies__stage=stage))
+    )
+    if category is not None:
+        qs = qs.filter(innovation__category=category)
+    if innovation_ids is not None:
+        qs = qs.filter(innovation_id__in=list(innovation_ids))
+    return list(qs.order_by().values_list("innovation_id", *(f"t__{name}" for name in TALLY_FIELDS)))
+
+
+def _units(value) -> int:
+    """A 4-decimal database number in units of 0.0001, exactly (SQLite hands sums back as floats)."""
+    if isinstance(value, float):
+        return int(Decimal(repr(value)).quantize(Q4, rounding=ROUND_HALF_UP).scaleb(4))
+    return int(value.scaleb(4)) if isinstance(value, Decimal) else int(value) * 10000
+
+
+def _tie_order_details(ids):
+    """innovation id -> (submitted_at, entry_number), for entries the score and criteria cannot separate."""
+    from submissions.models import Innovation
+
+    return {
+        pk: (sub, number)
+        for pk, sub, number in Innovation.objects.filter(pk__in=ids).values_list("pk", "submitted_at", "entry_number")
+    }
+
+
+def _later_key(details):
+    def key(item):
+        submitted_at, number = details[item[0]]
+        return (
+            0 if submitted_at is not None else 1,
+            submitted_at.timestamp() if submitted_at is not None else 0,
+            0 if number is not None else 1,
+            _natural(number),
+            item[0],
         )
 
-    def keys_for(tied):
-        criteria, means = _criterion_means(stage, tied)
-        return {inn: [(name, means.get((inn, pk))) for pk, name in criteria] for inn in tied}
+    return key
 
-    ordered, notes = _order(items, keys_for, _describe)
+
+_FLAG_SETS = {
+    (False, False): frozenset(),
+    (True, False): frozenset({FLAG_FEW_SHEETS}),
+    (False, True): frozenset({FLAG_DISAGREEMENT}),
+    (True, True): frozenset({FLAG_FEW_SHEETS, FLAG_DISAGREEMENT}),
+}
+
+
+def rank_stage(stage, *, category=None, method=None, innovation_ids=None, with_judge_totals=False) -> list[RankedEntry]:
+    """Rank the entries of one stage (see the module docstring for the exact rules).
+
+    Reads one EntryTally row per entry (judging.tallies keeps them current) in one query and orders them by exact
+    integer keys and the fixed-width criterion tie key; submission times and entry numbers are read only for entries
+    that those cannot separate. with_judge_totals fills RankedEntry.judge_totals (one more query over the sheets of
+    the ranked entries); pages that show a slice call judge_totals() for that slice instead.
+    """
+    from judging import tallies
+
+    method = method or stage.aggregation or Aggregation.MEAN
+    criteria = tallies.weighted_criteria(stage.pk)
+    rows = _tally_rows(stage, category, innovation_ids)
+    if not _tallies_current(stage, rows, criteria, method):
+        tallies.rebuild(stage)
+        rows = _tally_rows(stage, category, innovation_ids)
+    zscores = _zscores(_judge_rows(stage)) if method == Aggregation.ZSCORE else {}
+    pick = {Aggregation.MEDIAN: (5, 6), Aggregation.TRIMMED_MEAN: (8, 9)}.get(method, (2, 1))
+
+    # item: (id, exact, sort key (higher first), raw pair, sheets, spread, tie key)
+    scored, unscored = [], []
+    for row in rows:
+        inn, n = row[0], row[1] or 0
+        if not n:
+            unscored.append((inn, None, None, None, 0, None, ""))
+            continue
+        raw = (_units(row[2]), n)
+        low, high = row[3], row[4]
+        spread = (_dec(high) - _dec(low)) if isinstance(low, float) or isinstance(high, float) else high - low
+        if method == Aggregation.ZSCORE:
+            exact = zscores.get(inn)
+            key = exact
+        else:
+            units, count = row[pick[0]], row[pick[1]]
+            exact = (_units(units), count) if count else None
+            key = exact
+        target = scored if key is not None else unscored
+        target.append((inn, exact, key, raw, n, spread, row[10]))
+    if method != Aggregation.ZSCORE and scored:
+        common = lcm(*{item[2][1] for item in scored})
+        scored = [(*item[:2], item[2][0] * (common // item[2][1]), *item[3:]) for item in scored]
+    # Higher score first, then the criterion tie key ascending (it is complemented: a higher mean sorts first).
+    scored.sort(key=lambda item: item[6])
+    scored.sort(key=lambda item: item[2], reverse=True)
+    # Entries equal on both are ordered by the earlier submission, then the lower entry number (read for them only).
+    groups, start = [], 0
+    for end in range(1, len(scored) + 1):
+        if end == len(scored) or scored[end][2] != scored[start][2] or scored[end][6] != scored[start][6]:
+            if end - start > 1:
+                groups.append((start, end))
+            start = end
+    need = [item[0] for a, b in groups for item in scored[a:b]] + [item[0] for item in unscored]
+    details = _tie_order_details(need) if need else {}
+    for a, b in groups:
+        scored[a:b] = sorted(scored[a:b], key=_later_key(details))
+    unscored.sort(key=_later_key(details))
+    ordered = scored + unscored
+
+    labels = [name for _pk, name in criteria]
+    notes = {}
+    for above, this in pairwise(scored):
+        if above[2] == this[2]:
+            notes[this[0]] = (above, this, labels, details)
+    totals = judge_totals(stage, [item[0] for item in ordered]) if with_judge_totals else {}
+    min_sheets, threshold = stage.min_sheets, stage.disagreement_threshold
     return [
         RankedEntry(
-            innovation_id=item["id"],
+            innovation_id=inn,
             rank=position,
-            score=item["shown"],
-            raw_mean=item["raw_shown"],
-            sheets=item["n"],
-            judge_totals=judge_totals.get(item["id"], {}),
-            flags=item["flags"],
-            tie_break=notes.get(item["id"], ""),
-            spread=item["spread"],
+            sheets=n,
+            judge_totals=totals.get(inn, {}),
+            flags=_FLAG_SETS[n < min_sheets, spread is not None and spread > threshold],
+            tie=notes.get(inn, ""),
+            spread=spread,
             method=method,
-            exact_score=item["exact"],
-            exact_raw_mean=item["raw"],
+            exact=exact,
+            exact_raw=raw,
         )
-        for position, item in enumerate(ordered, start=1)
+        for position, (inn, exact, _key, raw, n, spread, _tie) in enumerate(ordered, start=1)
     ]
+
+
+def _tie_note(above, this, labels, details) -> str:
+    """What placed `this` below the entry above it with the same score (the declared tie-break order)."""
+    from judging import tallies
+
+    width = len(tallies.key_part(None))
+    for index, label in enumerate(labels):
+        part_above = above[6][index * width : (index + 1) * width]
+        part_this = this[6][index * width : (index + 1) * width]
+        if part_above != part_this:
+            (a,) = tallies.decode(part_above)
+            (b,) = tallies.decode(part_this)
+            return gettext(
+                "Same score as the entry above; placed below it on “%(criterion)s” (%(this)s against %(above)s)."
+            ) % {"criterion": label, "this": _fmt(b), "above": _fmt(a)}
+    (sub_above, number_above), (sub_this, number_this) = details[above[0]], details[this[0]]
+    if sub_above != sub_this:
+        return gettext("Same score and criterion scores as the entry above; submitted later.")
+    if number_above != number_this:
+        return gettext("Same score, criterion scores and submission time as the entry above; higher entry number.")
+    return gettext("Identical to the entry above in every declared tie-break; ordered by record number.")
 
 
 def rank_final(competition, *, stages=None, category=None) -> list[RankedEntry]:
@@ -437,7 +486,10 @@ def rank_final(competition, *, stages=None, category=None) -> list[RankedEntry]:
     last = stages[-1]
     entries = _entries(last, category, None)
     ids = [e[0] for e in entries]
-    per_stage = {s.pk: {e.innovation_id: e for e in rank_stage(s, innovation_ids=ids)} for s in stages}
+    per_stage = {
+        s.pk: {e.innovation_id: e for e in rank_stage(s, innovation_ids=ids, with_judge_totals=s == last)}
+        for s in stages
+    }
     weight_sum = sum(s.weight for s in stages)
     items = []
     for inn, submitted_at, entry_number in entries:
@@ -487,15 +539,13 @@ def rank_final(competition, *, stages=None, category=None) -> list[RankedEntry]:
         RankedEntry(
             innovation_id=item["id"],
             rank=position,
-            score=quantize(item["exact"]),
-            raw_mean=quantize(item["raw"]),
             sheets=item["n"],
             judge_totals=dict(item["last_totals"]),
             flags=item["flags"],
-            tie_break=notes.get(item["id"], ""),
+            tie=notes.get(item["id"], ""),
             stage_scores=item["stage_scores"],
-            exact_score=item["exact"],
-            exact_raw_mean=item["raw"],
+            exact=item["exact"],
+            exact_raw=item["raw"],
         )
         for position, item in enumerate(ordered, start=1)
     ]

@@ -24,7 +24,7 @@ def test_rank_stage_mean_orders_and_unscored_last(proposal_stage):
     score(proposal_stage, j1, a, [50, 50])
     score(proposal_stage, j2, a, [70, 70])
     score(proposal_stage, j1, b, [90, 90])
-    ranked = rank_stage(proposal_stage)
+    ranked = rank_stage(proposal_stage, with_judge_totals=True)
     assert [e.innovation_id for e in ranked] == [b.pk, a.pk, c.pk]
     assert [e.rank for e in ranked] == [1, 2, 3]
     assert ranked[1].score == Decimal("60.0000")

@@ -1,0 +1,38 @@
+"""The committee leaderboard shows 50 ranked rows a page, keeping the chosen category across pages."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests import factories as f
+from tests.judging.builders import make_entries, make_rubric, score
+
+pytestmark = pytest.mark.django_db
+
+
+def test_leaderboard_pages_through_the_ranking_with_the_category_kept(client, committee, proposal_stage):
+    make_rubric(proposal_stage, [(1, 100)])
+    category = f.CategoryFactory(competition=proposal_stage.competition)
+    other = f.CategoryFactory(competition=proposal_stage.competition)
+    judge = f.UserFactory()
+    innovations = make_entries(proposal_stage, 53, category=category)
+    for value, innovation in enumerate(innovations):
+        score(proposal_stage, judge, innovation, [value])  # the last made scores highest
+    (elsewhere,) = make_entries(proposal_stage, 1, category=other)
+    score(proposal_stage, judge, elsewhere, [100])
+    client.force_login(committee)
+    url = reverse("judging:leaderboard", args=[proposal_stage.competition.slug, proposal_stage.order])
+
+    first = client.get(url, {"category": category.pk}).content.decode()
+    ranks = [int(n) for n in re.findall(r'<tr data-innovation="\d+">\s*<td>(\d+)</td>', first)]
+    assert ranks == list(range(1, 51))
+    assert elsewhere.title not in first
+    assert f'href="?category={category.pk}&amp;page=2"' in first
+    # The page's judge totals come with its rows: the top entry's judge total is shown.
+    assert "100,0000" not in first and "52,0000" in first
+
+    second = client.get(url, {"category": category.pk, "page": 2}).content.decode()
+    ranks = [int(n) for n in re.findall(r'<tr data-innovation="\d+">\s*<td>(\d+)</td>', second)]
+    assert ranks == [51, 52, 53]
+    assert f'data-innovation="{innovations[0].pk}"' in second  # scored 0: last
