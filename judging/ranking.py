@@ -429,18 +429,20 @@ def rank_stage(stage, *, category=None, method=None, innovation_ids=None, with_j
             notes[this[0]] = (above, this, labels, details)
     totals = judge_totals(stage, [item[0] for item in ordered]) if with_judge_totals else {}
     min_sheets, threshold = stage.min_sheets, stage.disagreement_threshold
+    # Positional arguments, in RankedEntry's field order: 35,000 keyword calls cost a fifth of the stress ranking.
     return [
         RankedEntry(
-            innovation_id=inn,
-            rank=position,
-            sheets=n,
-            judge_totals=totals.get(inn, {}),
-            flags=_FLAG_SETS[n < min_sheets, spread is not None and spread > threshold],
-            tie=notes.get(inn, ""),
-            spread=spread,
-            method=method,
-            exact=exact,
-            exact_raw=raw,
+            inn,
+            position,
+            n,
+            totals.get(inn) or {},
+            _FLAG_SETS[n < min_sheets, spread is not None and spread > threshold],
+            spread,
+            method,
+            {},
+            exact,
+            raw,
+            notes.get(inn, ""),
         )
         for position, (inn, exact, _key, raw, n, spread, _tie) in enumerate(ordered, start=1)
     ]
