@@ -111,14 +111,14 @@ def save_draft(*, innovation, header: dict, answers: dict, actor) -> Innovation:
 
 
 def _next_entry_number(competition) -> str:
+    """The first free number from the count of numbered entries on (numbers are never reused: normally the count + 1).
+
+    Two or three indexed queries rather than every number of the competition: it runs under the competition's lock.
+    """
     prefix = f"{competition.slug.upper()}-{competition.year}-"
-    taken = set(
-        Innovation.objects.filter(competition=competition, entry_number__startswith=prefix).values_list(
-            "entry_number", flat=True
-        )
-    )
-    n = len(taken) + 1
-    while f"{prefix}{n:04d}" in taken:
+    numbered = Innovation.objects.filter(competition=competition, entry_number__startswith=prefix)
+    n = numbered.count() + 1
+    while numbered.filter(entry_number=f"{prefix}{n:04d}").exists():
         n += 1
     return f"{prefix}{n:04d}"
 
@@ -126,17 +126,26 @@ def _next_entry_number(competition) -> str:
 def submit(*, innovation, actor, at=None) -> Innovation:
     """Submit a draft or a returned entry, after every check of eligibility.submission_problems.
 
-    Effects: locks the competition row (so caps and entry numbers are decided one submission at a time, even in a
-    last-minute surge), gives the entry a number the first time (<SLUG>-<year>-0001), sets status submitted and
-    submitted_at. Raises Refused with every problem otherwise. Notifies the agency with a receipt; in the two-level
-    chain also the local admin, who must endorse it.
+    Effects: sets status submitted and submitted_at, gives the entry a number the first time (<SLUG>-<year>-0001).
+    The entry's row is locked for the checks; the competition's row only at the end, for the agency's cap (checked
+    again there) and the number, so caps and numbers are decided one submission at a time, even in a last-minute
+    surge, while the other checks of concurrent submissions run side by side. Raises Refused with every problem
+    otherwise. Notifies the agency with a receipt; in the two-level chain also the local admin, who must endorse it.
     """
     with transaction.atomic():
-        competition = Competition.objects.select_for_update().get(pk=innovation.competition_id)
         innovation = _locked(innovation)
         if innovation.status not in EDITABLE:
             _refuse(_("This entry has already been submitted."))
         problems = eligibility.submission_problems(innovation, at=at)
+        if problems:
+            raise Refused(problems)
+        competition = innovation.competition
+        submission_stage = eligibility.first_stage(competition, StageKind.SUBMISSION)
+        if submission_stage:
+            StageEntry.objects.get_or_create(innovation=innovation, stage=submission_stage)
+        # From here to the commit, one submission of the competition at a time: keep it short.
+        Competition.objects.select_for_update().filter(pk=competition.pk).exists()
+        problems = eligibility.cap_problems(innovation)  # again: an entry may have been submitted meanwhile
         if problems:
             raise Refused(problems)
         if not innovation.entry_number:
@@ -144,9 +153,6 @@ def submit(*, innovation, actor, at=None) -> Innovation:
         innovation.status = InnovationStatus.SUBMITTED
         innovation.submitted_at = at or timezone.now()
         innovation.save(update_fields=["entry_number", "status", "submitted_at", "updated_at"])
-        submission_stage = eligibility.first_stage(competition, StageKind.SUBMISSION)
-        if submission_stage:
-            StageEntry.objects.get_or_create(innovation=innovation, stage=submission_stage)
         transaction.on_commit(partial(_send_receipt, innovation.pk))
     return innovation
 
