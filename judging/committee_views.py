@@ -1,11 +1,16 @@
 """The committee's judging pages: rubric, panel, assignment, progress, leaderboard, audit, export."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -285,21 +290,43 @@ def sheet_detail(request, slug, order, pk):
 
 
 LEADERBOARD_PAGE_SIZE = 50
+# A rendered leaderboard page is kept until the ranking changes (see _ranking_version); names and titles shown
+# beside the scores may lag by at most this long.
+LEADERBOARD_CACHE_SECONDS = 300
 
 
-@login_required
-def leaderboard(request, slug, order):
-    stage = rules.get_stage_for_committee(request.user, slug, order)
-    categories = Category.objects.filter(competition=stage.competition).order_by("order", "name")
-    category = None
-    chosen = request.GET.get("category", "")
-    if chosen:
-        if not chosen.isdigit():
-            raise Http404
-        category = get_object_or_404(categories, pk=int(chosen))
+def _ranking_version(stage) -> str:
+    """Changes whenever the stage's ranking can: a tally refreshed or rebuilt, an entry added or removed, or the
+    stage's ranking settings edited. One query."""
+    from django.db.models import Count, Max, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from judging.models import EntryTally
+    from submissions.models import StageEntry
+
+    def counted(model, expression):
+        qs = model.objects.filter(stage=OuterRef("pk")).order_by().values("stage")
+        return Subquery(qs.annotate(v=expression).values("v"))
+
+    last, tallied, entered = (
+        type(stage)
+        .objects.filter(pk=stage.pk)
+        .values_list(
+            counted(EntryTally, Max("updated_at")),
+            Coalesce(counted(EntryTally, Count("pk")), 0),
+            Coalesce(counted(StageEntry, Count("pk")), 0),
+        )
+        .get()
+    )
+    settings = (stage.aggregation, stage.trim_fraction, stage.min_sheets, stage.disagreement_threshold)
+    return f"{last.isoformat() if last else '-'}|{tallied}|{entered}|{settings}"
+
+
+def _leaderboard_table(request, stage, category, page_number) -> str:
+    """The ranked rows of one page with the judges' totals, and the pager, rendered."""
     entries = rank_stage(stage, category=category)
     # 50 rows a page: the ranking is computed for the whole stage (or category), the page's rows are dressed.
-    page = Paginator(entries, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(entries, LEADERBOARD_PAGE_SIZE).get_page(page_number)
     shown = [e.innovation_id for e in page.object_list]
     innovations = Innovation.objects.select_related("agency", "category").in_bulk(shown)
     totals = judge_totals(stage, shown)
@@ -315,15 +342,45 @@ def leaderboard(request, slug, order):
         }
         for e in page.object_list
     ]
+    return render_to_string(
+        "judging/committee/_leaderboard_table.html",
+        {
+            "stage": stage,
+            "rows": rows,
+            "page": page,
+            "pager_query": f"category={category.pk}&" if category else "",
+        },
+    )
+
+
+@login_required
+def leaderboard(request, slug, order):
+    stage = rules.get_stage_for_committee(request.user, slug, order)
+    categories = list(Category.objects.filter(competition=stage.competition).order_by("order", "name"))
+    category = None
+    chosen = request.GET.get("category", "")
+    if chosen:
+        category = next((c for c in categories if chosen.isdigit() and c.pk == int(chosen)), None)
+        if category is None:
+            raise Http404
+    page_number = request.GET.get("page", "1")
+    page_number = page_number if page_number.isdigit() else "1"
+    version = _ranking_version(stage)
+    key = (
+        "leaderboard:"
+        + hashlib.sha256(f"{stage.pk}|{chosen}|{page_number}|{get_language()}|{version}".encode()).hexdigest()
+    )
+    table = cache.get(key)
+    if table is None:
+        table = _leaderboard_table(request, stage, category, page_number)
+        cache.set(key, table, LEADERBOARD_CACHE_SECONDS)
     return render(
         request,
         "judging/committee/leaderboard.html",
         {
             "stage": stage,
             "competition": stage.competition,
-            "rows": rows,
-            "page": page,
-            "pager_query": f"category={category.pk}&" if category else "",
+            "table": table,
             "categories": categories,
             "category": category,
             "tie_break_order": TIE_BREAK_ORDER,

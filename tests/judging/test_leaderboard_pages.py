@@ -36,3 +36,33 @@ def test_leaderboard_pages_through_the_ranking_with_the_category_kept(client, co
     ranks = [int(n) for n in re.findall(r'<tr data-innovation="\d+">\s*<td>(\d+)</td>', second)]
     assert ranks == [51, 52, 53]
     assert f'data-innovation="{innovations[0].pk}"' in second  # scored 0: last
+
+
+def test_a_cached_leaderboard_page_follows_every_change_to_the_ranking(client, committee, proposal_stage):
+    make_rubric(proposal_stage, [(1, 100)])
+    a, b = make_entries(proposal_stage, 2)
+    j1, j2 = f.UserFactory(), f.UserFactory()
+    sheet = score(proposal_stage, j1, a, [80])
+    score(proposal_stage, j1, b, [60])
+    client.force_login(committee)
+    url = reverse("judging:leaderboard", args=[proposal_stage.competition.slug, proposal_stage.order])
+
+    def order():
+        html = client.get(url).content.decode()
+        assert "&lt;tr" not in html  # the cached table is markup, not escaped text
+        return [int(pk) for pk in re.findall(r'<tr data-innovation="(\d+)">', html)]
+
+    assert order() == [a.pk, b.pk]
+    assert order() == [a.pk, b.pk]  # served from the cache
+    score(proposal_stage, j2, a, [0])  # a: mean 40
+    assert order() == [b.pk, a.pk]
+    from judging import services
+
+    services.reopen_sheet(sheet=sheet, reason="Salah input", actor=committee)  # a: only the 0 counts
+    assert order() == [b.pk, a.pk]
+    (c,) = make_entries(proposal_stage, 1)  # a new entry without a sheet shows, last
+    assert order() == [b.pk, a.pk, c.pk]
+    proposal_stage.aggregation = "median"
+    proposal_stage.save()
+    html = client.get(url).content.decode()
+    assert "Median" in html or "median" in html.lower()
