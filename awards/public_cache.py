@@ -1,17 +1,21 @@
-"""The public results page cached whole for anonymous visitors: a hit is one cache round trip and no query.
+"""The public results page cached whole for anonymous visitors: a hit is one small cache read and no query.
 
-Each cached page carries the version it was rendered under; the current version lives under its own key and both
-are fetched together (one MGET on Redis). Anything that changes what the page shows sets a new version: the
-services that publish lists and winners call `invalidate()`, and the receivers below catch the same models edited
-elsewhere (the admin: a competition hidden or renamed, winners withdrawn, a row corrected). A render reads the
-version before its queries, so a render that raced with a change is stored under the old version and never served.
-The page also changes by itself when an objection window closes: `timeout()` ends the entry at that moment.
+Each cached page carries the version it was rendered under; the current version lives under its own key. A worker
+keeps the pages it served in memory and only reads the version to check them (one GET of 16 bytes); otherwise the
+page and the version are fetched together (one MGET on Redis). Anything that changes what the page shows sets a
+new version: the services that publish lists and winners call `invalidate()`, and the receivers below catch the
+same models edited elsewhere (the admin: a competition hidden or renamed, winners withdrawn, a row corrected).
+A render reads the version before its queries, so a render that raced with a change is stored under the old
+version and never served. The page also changes by itself when an objection window closes: `timeout()` ends the
+entry at that moment, in Redis and in the workers' memory alike.
 """
 
 import logging
 import math
 import secrets
+import time
 from functools import cache as once
+from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from django.contrib.messages import get_messages
@@ -30,6 +34,7 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "awards:public_results:version"
+ENTRY_FORMAT = 2  # part of the page keys: a release that changes _Entry reads none of the earlier entries
 # Upper bound on an entry's life, for what no receiver sees: an agency or an innovation renamed, a bulk update.
 MAX_AGE_SECONDS = 15 * 60
 ROWS_MAX_AGE_SECONDS = 24 * 60 * 60
@@ -51,13 +56,20 @@ def _redis(backend):
         return client
 
 
-# Values are bytes in both cases: the version token, and the page as b"<version>\n<content type>\n<content>".
+# Values are bytes on any backend: the version token, and the page as an _Entry's dump().
 def _get_many(keys) -> list:
     client = _redis(caches[DEFAULT_CACHE_ALIAS])
     if client is not None:
         return client.mget([cache.make_key(key) for key in keys])
     found = cache.get_many(keys)
     return [found.get(key) for key in keys]
+
+
+def _get(key):
+    client = _redis(caches[DEFAULT_CACHE_ALIAS])
+    if client is not None:
+        return client.get(cache.make_key(key))
+    return cache.get(key)
 
 
 def _set(key, value, timeout_seconds=None, only_new=False) -> None:
@@ -77,7 +89,7 @@ def _static_build() -> str:
 
 
 def page_key(slug, language) -> str:
-    return f"awards:public_results:{_static_build()}:{slug}:{language}"
+    return f"awards:public_results:{ENTRY_FORMAT}:{_static_build()}:{slug}:{language}"
 
 
 def cacheable(request) -> bool:
@@ -93,18 +105,57 @@ def cacheable(request) -> bool:
     return not len(get_messages(request))
 
 
+class _Entry(NamedTuple):
+    version: bytes
+    expires_at: float  # time.time() when the page stops being true (an objection window closes) or MAX_AGE
+    content_type: str
+    content: bytes
+
+    @classmethod
+    def parse(cls, value):
+        try:
+            version, expires_at, content_type, content = value.split(b"\n", 3)
+            return cls(version, float(expires_at), content_type.decode(), content)
+        except (AttributeError, ValueError):  # none, or written by other code (an earlier release): a miss
+            return None
+
+    def dump(self) -> bytes:
+        return b"\n".join([self.version, repr(self.expires_at).encode(), self.content_type.encode(), self.content])
+
+    def fresh(self, version) -> bool:
+        return version is not None and self.version == version and time.time() < self.expires_at
+
+
+# The pages this worker process fetched or rendered last: a hit then reads the 16-byte version, not the whole page.
+_local: dict[str, _Entry] = {}
+LOCAL_MAX_ENTRIES = 64
+
+
+def _remember(key, entry) -> None:
+    if key not in _local and len(_local) >= LOCAL_MAX_ENTRIES:
+        _local.clear()
+    _local[key] = entry
+
+
 def lookup(slug, language) -> tuple[HttpResponse | None, bytes | None]:
     """(the cached response, None) on a hit; (None, the version to store a fresh render under) on a miss."""
+    key = page_key(slug, language)
     try:
-        entry, version = _get_many([page_key(slug, language), VERSION_KEY])
-        if version is not None and entry is not None:
-            entry_version, content_type, content = entry.split(b"\n", 2)
-            if entry_version == version:
-                return HttpResponse(content, content_type=content_type.decode()), None
+        entry = _local.get(key)
+        if entry is None:
+            value, version = _get_many([key, VERSION_KEY])
+            entry = _Entry.parse(value)
+        else:
+            version = _get(VERSION_KEY)
+            if not entry.fresh(version):  # another worker may have stored the current version's page
+                entry = _Entry.parse(_get(key))
+        if entry is not None and entry.fresh(version):
+            _remember(key, entry)
+            return HttpResponse(entry.content, content_type=entry.content_type), None
         if version is None:
             # First use, or the key was evicted: a random value, so no page of an earlier version can match it.
             _set(VERSION_KEY, _token(), only_new=True)
-            version = _get_many([VERSION_KEY])[0]
+            version = _get(VERSION_KEY)
     except CACHE_DOWN:
         logger.warning("cache unreachable: public results page rendered without it")
         return None, None
@@ -114,11 +165,14 @@ def lookup(slug, language) -> tuple[HttpResponse | None, bytes | None]:
 def store(slug, language, version, response, timeout_seconds) -> None:
     if version is None or response.status_code != 200:
         return
-    value = b"\n".join([version, response["Content-Type"].encode(), response.content])
+    key = page_key(slug, language)
+    entry = _Entry(version, time.time() + timeout_seconds, response["Content-Type"], response.content)
     try:
-        _set(page_key(slug, language), value, timeout_seconds)
+        _set(key, entry.dump(), timeout_seconds)
     except CACHE_DOWN:
         logger.warning("cache unreachable: public results page not stored")
+        return
+    _remember(key, entry)
 
 
 def rows_html(snapshot, rows) -> str:

@@ -283,3 +283,18 @@ def test_with_redis_stopped_the_page_serves_and_publishing_works(
 
     assert response.status_code == 200
     assert "Antrean Online" in response.content.decode()
+
+
+def test_on_redis_a_hit_reads_only_the_version(client, url, published, redis_cache):
+    import redis
+
+    server = redis.Redis.from_url(f"{redis_cache.url}/0")
+    client.get(url)
+    server.config_resetstat()
+
+    hit = client.get(url)
+
+    stats = server.info("commandstats")
+    assert "Antrean Online" in hit.content.decode()
+    assert stats["cmdstat_get"]["calls"] == 1  # the 16-byte version; the page is in this process's memory
+    assert "cmdstat_mget" not in stats and "cmdstat_set" not in stats
