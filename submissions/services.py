@@ -378,6 +378,33 @@ def advance_to_stage(*, innovation_ids, stage, actor) -> int:
     return len(new)
 
 
+def remove_from_stage(*, innovation_ids, stage, actor) -> int:
+    """Take innovations out of `stage` again (a corrected shortlist no longer lists them).
+
+    Effects: deletes their StageEntry in `stage`; sets Innovation.stage_reached back to the latest stage they still
+    have an entry in (None when none). Judging in `stage` is the caller's to release first. Notifies no one.
+    Returns how many entries were removed.
+    """
+    ids = list(innovation_ids)
+    locked = list(
+        Innovation.objects.select_for_update()
+        .filter(pk__in=ids, competition=stage.competition)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    removed, _ = StageEntry.objects.filter(stage=stage, innovation_id__in=locked).delete()
+    latest = {}
+    for innovation_id, stage_id in (
+        StageEntry.objects.filter(innovation_id__in=locked)
+        .order_by("innovation_id", "stage__order")
+        .values_list("innovation_id", "stage_id")
+    ):
+        latest[innovation_id] = stage_id  # ordered by stage, so the last one wins
+    for pk in locked:
+        Innovation.objects.filter(pk=pk, stage_reached=stage).update(stage_reached_id=latest.get(pk))
+    return removed
+
+
 # Agencies and their members ------------------------------------------------------------------------------------
 
 

@@ -216,7 +216,8 @@ def publish_shortlist(
     Effects: locks the stage; ranks it now (refusing if the ranking differs from the preview `expected_digest`);
     creates the ShortlistSnapshot with one ShortlistRow per ranked entry (listed or not) and its content hash;
     opens an objection window of `objection_days`, or with none moves the listed innovations into the next stage
-    (submissions.advance_to_stage); enqueues `awards.send_shortlist_emails` to the agencies; invalidates the
+    (submissions.advance_to_stage) and, for a correction, takes the innovations it no longer lists out of it again
+    (their assignments there released); enqueues `awards.send_shortlist_emails` to the agencies; invalidates the
     cached public results pages (awards.public_cache), now and on commit.
     """
     overrides = {int(k): (v or "").strip() for k, v in (overrides or {}).items()}
@@ -285,8 +286,32 @@ def _advance(snapshot, actor):
     if target is not None:
         ids = list(snapshot.rows.filter(listed=True).values_list("innovation_id", flat=True))
         advance_to_stage(innovation_ids=ids, stage=target, actor=actor)
+        _withdraw_dropped(snapshot, target, set(ids), actor)
     snapshot.advanced_at = timezone.now()
     ShortlistSnapshot.objects.filter(pk=snapshot.pk).update(advanced_at=snapshot.advanced_at)
+
+
+def _withdraw_dropped(snapshot, target, listed, actor):
+    """A correction that no longer lists an innovation an earlier list moved on takes it out of the next stage.
+
+    Its assignments there are released (sheets stay for the audit and stop counting), then its entry is removed.
+    Entries only reach the next stage through this stage's lists, so every entry there not on this list is dropped.
+    """
+    from judging.services.panels import release_assignment
+    from submissions.models import StageEntry
+    from submissions.services import remove_from_stage
+
+    if snapshot.supersedes_id is None:
+        return
+    dropped = set(StageEntry.objects.filter(stage=target).values_list("innovation_id", flat=True)) - listed
+    if not dropped:
+        return
+    from judging.models import Assignment
+
+    reason = gettext("No longer on the corrected list of %(stage)s.") % {"stage": snapshot.stage.name}
+    for assignment in Assignment.objects.filter(stage=target, innovation_id__in=dropped, released_at__isnull=True):
+        release_assignment(assignment=assignment, reason=reason, actor=actor)
+    remove_from_stage(innovation_ids=dropped, stage=target, actor=actor)
 
 
 def open_objections(stage):

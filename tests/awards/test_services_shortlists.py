@@ -290,3 +290,36 @@ def test_describe_rule_reads_as_a_sentence(ranked):
     assert service.describe_rule("pass_mark", {"pass_mark": "85.00"}) == "nilai batas lulus 85"
     quota = service.describe_rule("quota", {"by": "category", "quotas": {str(health.pk): 2, str(school.pk): 1}})
     assert quota.startswith("kuota per kategori: ") and "Kesehatan 2" in quota and "Pendidikan 1" in quota
+
+
+def test_a_correction_takes_what_it_no_longer_lists_out_of_the_next_stage(
+    proposal_stage, presentation_stage, committee, ranked
+):
+    from judging.models import Assignment
+    from judging.ranking import rank_stage
+
+    service.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee)
+    dropped = ranked["d"]  # Data Sekolah, listed second
+    judge = f.UserFactory()
+    assignment = f.AssignmentFactory(stage=presentation_stage, judge=judge, innovation=dropped)
+    f.ScoreSheetFactory(assignment=assignment, status="submitted", total=Decimal("99"), submitted_at=timezone.now())
+    dropped.refresh_from_db()
+    assert dropped.stage_reached == presentation_stage
+
+    service.publish_shortlist(
+        stage=proposal_stage,
+        rule="top_n",
+        params={"n": 2},
+        overrides={dropped.pk: "Tidak memenuhi syarat", ranked["b"].pk: "Menggantikan"},
+        actor=committee,
+        correction_reason="Data Sekolah tidak memenuhi syarat",
+    )
+
+    entered = set(StageEntry.objects.filter(stage=presentation_stage).values_list("innovation__title", flat=True))
+    assert entered == {"Antrean Online", "Bidan Siaga"}
+    dropped.refresh_from_db()
+    assert dropped.stage_reached == proposal_stage
+    assignment.refresh_from_db()
+    assert assignment.released_at is not None and "Evaluasi Proposal" in assignment.released_reason
+    assert Assignment.objects.filter(pk=assignment.pk).exists()  # kept for the audit
+    assert dropped.pk not in {e.innovation_id for e in rank_stage(presentation_stage)}
