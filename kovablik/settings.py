@@ -176,11 +176,10 @@ if env_str("CACHE_URL"):
         }
     }
 # Sessions stay durable in the database but are read from the cache: one query less on every signed-in page.
-# Only with a cache all processes share: with per-process memory caches, a logout (or the idle timeout) in one
-# gunicorn worker would leave the session alive in the others' copies.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db" if env_str("CACHE_URL") else "django.contrib.sessions.backends.db"
-)
+# kovablik.sessions falls back to the database whenever the cache fails. Only with a cache all processes share:
+# with per-process memory caches, a logout (or the idle timeout) in one gunicorn worker would leave the session
+# alive in the other workers' copies.
+SESSION_ENGINE = "kovablik.sessions" if env_str("CACHE_URL") else "django.contrib.sessions.backends.db"
 
 # Security: production values follow DEBUG so that `check --deploy` is clean with DJANGO_DEBUG=0.
 SESSION_COOKIE_HTTPONLY = True
