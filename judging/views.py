@@ -1,19 +1,25 @@
 """The judge's workspace: queue, scoring page, autosave, attachments, conflicts."""
 
+import logging
 import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
+from redis.exceptions import RedisError
 
 from judging import queries, rules, services
 from judging.enums import SheetStatus
@@ -21,9 +27,16 @@ from judging.forms import AgencyConflictForm, ConflictForm, SheetForm, plain
 from judging.models import Conflict, ScoreSheet
 from kovablik.roles import JUDGE, request_roles
 from submissions.models import Attachment
+from submissions.rules import EDITABLE
+
+logger = logging.getLogger(__name__)
 
 # A page of the queue renders in a few milliseconds; all 175 rows of a national judge took about 45 ms (make bench).
 QUEUE_PAGE_SIZE = 25
+# How long the scoring page keeps a rendered proposal (its key changes with every edit of the entry anyway).
+PROPOSAL_CACHE_SECONDS = 24 * 60 * 60
+# Redis stopped or unreachable: the page renders as without a cache rather than failing.
+CACHE_DOWN = (RedisError, OSError)
 
 
 class _CountedPaginator(Paginator):
@@ -82,6 +95,43 @@ def _attachments(innovation, anonymised):
             }
         )
     return items
+
+
+def _proposal_html(assignment, innovation, anonymised) -> str:
+    """The proposal's text and files as shown beside the rubric, rendered once per version of the entry.
+
+    A judged entry is locked: its sections and files change only with its status, and every such change bumps
+    updated_at. Keyed by assignment (the file links carry it), updated_at, anonymisation and language, a page load
+    then neither fetches nor renders them. An editable entry (its files change without touching updated_at) and a
+    cache that is down are rendered each time.
+    """
+
+    def render():
+        return render_to_string(
+            "judging/_sheet_proposal.html",
+            {
+                "assignment": assignment,
+                "innovation": innovation,
+                "anonymised": anonymised,
+                "answers": innovation.answers.select_related("question").order_by("question__order"),
+                "attachments": _attachments(innovation, anonymised),
+            },
+        )
+
+    if innovation.status in EDITABLE:
+        return render()
+    key = f"judging:proposal:{assignment.pk}:{innovation.updated_at.isoformat()}:{int(anonymised)}:{get_language()}"
+    try:
+        html = cache.get(key)
+    except CACHE_DOWN:
+        return render()
+    if html is None:
+        html = render()
+        try:
+            cache.set(key, str(html), PROPOSAL_CACHE_SECONDS)
+        except CACHE_DOWN:
+            logger.warning("cache unreachable: the scoring page's proposal not stored")
+    return mark_safe(html)  # our own template's output, stored as rendered
 
 
 @login_required
@@ -159,15 +209,13 @@ def sheet(request, pk):
         "sheet": sheet_obj,
         "form": form,
         "editable": editable,
-        "answers": innovation.answers.select_related("question").order_by("question__order"),
-        "attachments": _attachments(innovation, rules.hides_agency(stage)),
+        "proposal": _proposal_html(assignment, innovation, rules.hides_agency(stage)),
         "previous_id": previous_id,
         "next_id": next_id,
         "position": position,
         "count": count,
         "others": others,
         "conflict_form": ConflictForm(),
-        "levels": {c.pk: list(c.levels.all()) for c in criteria},
     }
     return render(request, "judging/sheet.html", context)
 
