@@ -52,13 +52,14 @@ def dashboard(request):
     """The judge's queue, a page at a time, filtered by where each sheet stands (to score, draft, submitted)."""
     if JUDGE not in request_roles(request):  # rules.is_judge, asked with the navigation's roles (one query)
         raise Http404
-    counts = queries.queue_counts(request.user)
+    stages = queries.judge_stages(request.user)
+    counts = queries.queue_counts(request.user, stages)
     show = request.GET.get("show")
     if show not in queries.QUEUE_STATES:
         show = None
     total = sum(counts.values())
     paginator = _CountedPaginator(
-        queries.queue_rows(request.user, state=show), QUEUE_PAGE_SIZE, count=counts[show] if show else total
+        queries.queue_rows(request.user, stages, state=show), QUEUE_PAGE_SIZE, count=counts[show] if show else total
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -66,7 +67,7 @@ def dashboard(request):
         "judging/dashboard.html",
         {
             "page": page,
-            "assignments": page.object_list,
+            "assignments": queries.attach_stages(page.object_list, stages),
             "show": show,
             "query": urlencode({"show": show}) if show else "",
             "filters": [

@@ -96,7 +96,7 @@ def test_queue_counts_only_active_assignments_of_active_seats(client, proposal_s
     untouched.save()
     assign(proposal_stage, f.UserFactory(), make_entries(proposal_stage, 1))  # another judge's
 
-    assert queries.queue_counts(judge) == {"to_score": 1, "draft": 1, "submitted": 1}
+    assert queries.queue_counts(judge, queries.judge_stages(judge)) == {"to_score": 1, "draft": 1, "submitted": 1}
 
 
 def test_filtered_queue_query_count_is_constant(client, proposal_stage, judge, django_assert_num_queries):
@@ -107,7 +107,8 @@ def test_filtered_queue_query_count_is_constant(client, proposal_stage, judge, d
     for n in (1, QUEUE_PAGE_SIZE + 5):
         for innovation in make_entries(proposal_stage, n):
             score(proposal_stage, judge, innovation, [5], submit=False)
-        with django_assert_num_queries(5) as captured:  # session, user, roles, state counts, the page's rows
+        # session, user, roles, the judge's stages, the state counts, the page's rows
+        with django_assert_num_queries(6) as captured:
             client.get(url, {"show": "draft", "page": 1})
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
@@ -257,3 +258,22 @@ def test_editable_entry_proposal_is_not_cached(client, judge, judged_entry):
     answer.save()
 
     assert "Diubah tanpa menyimpan inovasinya." in client.get(url).content.decode()
+
+
+def test_queue_lists_stages_by_competition_name_then_stage_order(client, competition, proposal_stage, judge):
+    # competition is "Kolabik Uji"; "Anugerah" sorts before it, and within it stage 3 before stage 4.
+    earlier = f.StageFactory(competition=f.CompetitionFactory(name="Anugerah Inovasi"), order=2, kind="proposal")
+    later = f.StageFactory(competition=competition, order=4, kind="proposal", name="Presentasi")
+    for stage in (earlier, later):
+        f.PanelMemberFactory(stage=stage, judge=judge)  # the judge fixture sits on proposal_stage already
+    for stage, criteria in ((earlier, 1), (proposal_stage, 2), (later, 3)):
+        make_rubric(stage, [(1, 10)] * criteria)
+    rows = {stage.pk: assign(stage, judge, make_entries(stage, 2)) for stage in (later, proposal_stage, earlier)}
+    client.force_login(judge)
+
+    html, listed = queue_page(client)
+
+    assert listed == [a.pk for stage in (earlier, proposal_stage, later) for a in rows[stage.pk]]
+    assert html.count("0 dari 1 kriteria") == 2
+    assert html.count("0 dari 2 kriteria") == 2
+    assert html.count("0 dari 3 kriteria") == 2
