@@ -76,6 +76,7 @@ def dashboard(request):
                 (queries.DRAFT, SheetStatus.DRAFT.label, counts[queries.DRAFT]),
                 (queries.SUBMITTED, SheetStatus.SUBMITTED.label, counts[queries.SUBMITTED]),
             ],
+            "sheet_statuses": SheetStatus.choices,
             "done": counts[queries.SUBMITTED],
             "total": total,
         },

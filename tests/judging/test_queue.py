@@ -76,6 +76,9 @@ def test_queue_filters_by_where_each_sheet_stands(client, judge, four_states):
     assert dict(TAB.findall(html)) == {"": "4", "to_score": "2", "draft": "1", "submitted": "1"}
     assert sorted(queue_page(client, show="to_score")[1]) == sorted([untouched.pk, opened.pk])
     assert queue_page(client, show="draft")[1] == [drafted.pk]
+    assert "<td>Draf</td>" in queue_page(client, show="draft")[0]
+    assert queue_page(client, show="to_score")[0].count("<td>Belum dimulai</td>") == 2
+    assert "<td>Diajukan</td>" in queue_page(client, show="submitted")[0]
     assert queue_page(client, show="submitted")[1] == [submitted.pk]
     assert 'max="4" value="1"' in html
 
