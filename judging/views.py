@@ -143,7 +143,7 @@ def sheet(request, pk):
     stage = assignment.stage
     sheet_obj = services.sheet_for(assignment)
     assignment.sheet = sheet_obj
-    criteria = list(stage.criteria.prefetch_related("levels").order_by("order"))
+    criteria = queries.rubric(stage)
     editable = rules.may_edit_sheet(request.user, assignment)
     if request.method == "POST":
         if not editable:

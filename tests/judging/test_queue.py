@@ -280,3 +280,21 @@ def test_queue_lists_stages_by_competition_name_then_stage_order(client, competi
     assert html.count("0 dari 1 kriteria") == 2
     assert html.count("0 dari 2 kriteria") == 2
     assert html.count("0 dari 3 kriteria") == 2
+
+
+def test_scoring_page_shows_each_criterion_s_levels_in_score_order(client, proposal_stage, judge, three_in_queue):
+    from judging.models import CriterionLevel
+
+    criterion = proposal_stage.criteria.get()
+    second = f.CriterionFactory(stage=proposal_stage, order=2, code="c2", name="Kriteria 2")
+    CriterionLevel.objects.create(criterion=criterion, score=10, descriptor="Direplikasi di daerah lain")
+    CriterionLevel.objects.create(criterion=criterion, score=1, descriptor="Belum direplikasi")
+    CriterionLevel.objects.create(criterion=second, score=5, descriptor="Berkelanjutan")
+    client.force_login(judge)
+
+    html = client.get(reverse("judging:sheet", args=[three_in_queue[0].pk])).content.decode()
+
+    first_levels = html[html.index("Kriteria 1") : html.index("Kriteria 2")]
+    assert first_levels.index("Belum direplikasi") < first_levels.index("Direplikasi di daerah lain")
+    assert "Berkelanjutan" not in first_levels
+    assert "Berkelanjutan" in html[html.index("Kriteria 2") :]
