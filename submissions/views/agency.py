@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
@@ -53,10 +53,15 @@ def dashboard(request):
             fields=("screening_outcome", "screening_reason", "endorsement_comment"),  # what the page prints
         )
         .select_related("competition", "category", "group", "stage_reached")
-        # The stages serve the deadline and, for a returned entry, the screening window (eligibility.first_stage).
-        .prefetch_related("competition__stages")
         .order_by("-competition__year", "competition__name", "title")
     )
+    # The competitions' stages serve the deadline and, for a returned entry, the screening window
+    # (eligibility.first_stage reads them prefetched). Fetched for one instance per competition and without the
+    # stages' default order (a join to the competition): prefetching through every entry cost 0.5 ms more.
+    competitions = {}
+    for innovation in innovations:
+        innovation.competition = competitions.setdefault(innovation.competition_id, innovation.competition)
+    prefetch_related_objects(list(competitions.values()), Prefetch("stages", queryset=Stage.objects.order_by("order")))
     for innovation in innovations:
         submission = eligibility.first_stage(innovation.competition, StageKind.SUBMISSION)
         innovation.deadline = submission.closes_at if submission else None
