@@ -3,18 +3,29 @@
 import base64
 import io
 import mimetypes
+import os
+import threading
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 
+# Parsed stylesheets and their font configurations, per thread (Pango's font map is not thread-safe; runserver
+# renders eager tasks in threads). Parsing the CSS and loading fontconfig took about a fifth of every certificate;
+# the worker parent fills this before it forks (warm_up), so its prefork children share it copy-on-write.
+_local = threading.local()
+
 
 def qr_data_uri(text: str) -> str:
-    """A PNG QR code of `text` as a data URI, so the PDF needs no network or file access to show it."""
+    """A PNG QR code of `text` as a data URI, so the PDF needs no network or file access to show it.
+
+    One pixel per module (the stylesheet scales it with image-rendering: pixelated, so it stays sharp): a
+    328-pixel image cost more to encode here and to decode and re-encode in WeasyPrint than the rest of the code.
+    """
     import qrcode
 
-    image = qrcode.make(text, box_size=8, border=2)
+    image = qrcode.make(text, box_size=1, border=2)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
@@ -33,11 +44,38 @@ def file_data_uri(field) -> str:
     return f"data:{mime};base64," + base64.b64encode(data).decode()
 
 
+def _stylesheet(stylesheet: str):
+    """The parsed static CSS file and its FontConfiguration, parsed again only when the file changes."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    cache = _local.__dict__.setdefault("stylesheets", {})
+    path = finders.find(stylesheet)
+    version = (path, os.stat(path).st_mtime_ns)
+    cached = cache.get(stylesheet)
+    if cached is None or cached[0] != version:
+        font_config = FontConfiguration()
+        cached = cache[stylesheet] = (version, CSS(filename=path, font_config=font_config), font_config)
+    return cached[1], cached[2]
+
+
 def render_pdf(template_name: str, context: dict, stylesheet: str) -> bytes:
     """Render a template to PDF bytes in the site's default language, styled by a static CSS file."""
-    from weasyprint import CSS, HTML  # heavy: imported only where a PDF is made
+    from weasyprint import HTML  # heavy: imported only where a PDF is made
 
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(template_name, context)
-    css_path = finders.find(stylesheet)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[CSS(filename=css_path)])
+    css, font_config = _stylesheet(stylesheet)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css], font_config=font_config)
+
+
+def warm_up(stylesheet: str, sample_html: str) -> None:
+    """Import WeasyPrint, parse `stylesheet` and lay out `sample_html` once, loading Pango, fontconfig and the fonts.
+
+    Called in a worker's parent process before it forks its pool: the children then share all of it instead of
+    each loading its own copy on its first task.
+    """
+    from weasyprint import HTML
+
+    css, font_config = _stylesheet(stylesheet)
+    HTML(string=sample_html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css], font_config=font_config)

@@ -10,7 +10,15 @@ logger = logging.getLogger(__name__)
 MAX_RETRIES = 2
 
 
-@shared_task(name="awards.render_certificate", bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(name="awards.render_certificates", acks_late=True, ignore_result=True)
+def render_certificates(*, item_ids):
+    from awards.services import certificates
+
+    certificates.render_certificate_items(item_ids=item_ids)
+
+
+# One file with retries: a file that failed inside render_certificates, and messages sent before batching.
+@shared_task(name="awards.render_certificate", bind=True, acks_late=True, max_retries=MAX_RETRIES, ignore_result=True)
 def render_certificate(self, *, item_id):
     from awards.services import certificates
 

@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import json
+import logging
 import secrets
 import tempfile
 import zipfile
@@ -25,8 +26,14 @@ from judging.models import PanelMember
 from submissions.enums import InnovationStatus
 from submissions.models import Innovation
 
+logger = logging.getLogger(__name__)
+
 # Bump when the certificate template changes in a way that should re-render every file.
 TEMPLATE_VERSION = "1"
+# Files made per task: one message, one task start and one database connection (Celery closes it after every
+# task) for several certificates, each still in its own transaction. Small, so that the pool's processes end a
+# batch together.
+ITEMS_PER_TASK = 8
 KIND_LETTERS = {
     CertificateKind.PARTICIPATION: "P",
     CertificateKind.FINALIST: "F",
@@ -139,7 +146,7 @@ def issue_certificates(*, competition, actor=None) -> int:
         _key(c.kind, c.innovation_id, c.stage_id, c.judge_id): c
         for c in Certificate.objects.filter(competition=competition)
     }
-    created = 0
+    new = []
     counters = {}
     seen = set()
     for spec in certificate_specs(competition):
@@ -161,12 +168,12 @@ def issue_certificates(*, competition, actor=None) -> int:
         counter = counters[kind]
         counter.last += 1
         serial = f"{serial_prefix(competition)}-{competition.year}-{KIND_LETTERS[kind]}-{counter.last:04d}"
-        Certificate.objects.create(competition=competition, serial=serial, code=new_code(), **spec)
-        created += 1
+        new.append(Certificate(competition=competition, serial=serial, code=new_code(), **spec))
+    Certificate.objects.bulk_create(new)
     for counter in counters.values():
         counter.save(update_fields=["last"])
     _revoke_unentitled(existing, seen)
-    return created
+    return len(new)
 
 
 def _revoke_unentitled(existing, seen):
@@ -232,6 +239,33 @@ def render_certificate_pdf(certificate) -> tuple[bytes, str]:
     )
 
 
+def warm_up_renderer() -> None:
+    """Render a made-up certificate without touching the database, loading everything a real one needs.
+
+    The Celery worker calls this in its parent process before forking the pool (kovablik.celery), so WeasyPrint,
+    Pango, fontconfig, the fonts, the parsed stylesheet and the URL configuration are loaded once and shared
+    copy-on-write by the pool processes, instead of being loaded again by each on its first certificate.
+    """
+    competition = Competition(
+        name="Kompetisi",
+        year=2000,
+        slug="warm-up",
+        organiser="Organisasi",
+        signatory_name="Nama",
+        signatory_title="Jabatan",
+    )
+    certificate = Certificate(
+        competition=competition,
+        innovation=Innovation(pk=1, title="Inovasi"),  # unsaved: the italic line of the entry's title
+        kind=CertificateKind.PARTICIPATION,
+        serial="KVB-2000-P-0000",
+        code=new_code(),
+        holder="Pemegang",
+        issued_at=timezone.now(),
+    )
+    render_certificate_pdf(certificate)
+
+
 def certificate_is_current(certificate) -> bool:
     return bool(
         certificate.file
@@ -252,8 +286,8 @@ def start_certificate_batch(*, competition, actor) -> GenerationJob:
     Effects: issue_certificates() (new serials only for new holders); if a batch of this competition is still
     unfinished, re-sends its pending files and returns it instead of starting a second one; otherwise creates a
     GenerationJob with one JobItem per valid certificate, marks the ones whose file is current as done at once,
-    and enqueues one `awards.render_certificate` task per remaining file (on commit). A batch with nothing to
-    render is finished (ZIP) by `awards.finish_certificate_job`.
+    and enqueues `awards.render_certificates` tasks for the remaining files, ITEMS_PER_TASK files each (on
+    commit). A batch with nothing to render is finished (ZIP) by `awards.finish_certificate_job`.
     """
     with transaction.atomic():
         # The competition row is the batch's mutex: two clicks never start two batches.
@@ -280,11 +314,18 @@ def start_certificate_batch(*, competition, actor) -> GenerationJob:
         return job
 
 
+def _enqueue_rendering(item_ids):
+    from awards import tasks
+
+    chunks = [item_ids[i : i + ITEMS_PER_TASK] for i in range(0, len(item_ids), ITEMS_PER_TASK)]
+    enqueue_many_on_commit(tasks.render_certificates, [{"item_ids": chunk} for chunk in chunks])
+
+
 def _resend(job):
     from awards import tasks
 
-    pending = list(job.items.filter(status=ItemStatus.PENDING).values_list("pk", flat=True))
-    enqueue_many_on_commit(tasks.render_certificate, [{"item_id": item_id} for item_id in pending])
+    pending = list(job.items.filter(status=ItemStatus.PENDING).order_by("pk").values_list("pk", flat=True))
+    _enqueue_rendering(pending)
     if not pending and not job.items.filter(status=ItemStatus.FAILED).exists():
         enqueue_on_commit(tasks.finish_certificate_job, job_id=job.pk)
 
@@ -322,6 +363,26 @@ def render_certificate_item(*, item_id) -> bool:
             item.save(update_fields=["status", "attempts", "error", "updated_at"])
         _update_progress(item.job_id)
     return True
+
+
+def render_certificate_items(*, item_ids) -> list[int]:
+    """Render several job items one after the other, each exactly as render_certificate_item (own transaction).
+
+    Effects: those of render_certificate_item for each item; an item whose rendering raises is logged and sent
+    back alone as an `awards.render_certificate` task, which retries it and finally marks it failed, so that one
+    bad certificate never fails the others of its task. Returns the ids sent back.
+    """
+    from awards import tasks
+
+    failed = []
+    for item_id in item_ids:
+        try:
+            render_certificate_item(item_id=item_id)
+        except Exception:
+            logger.warning("certificate item %s failed in a batch task; retrying it alone", item_id, exc_info=True)
+            failed.append(item_id)
+    enqueue_many_on_commit(tasks.render_certificate, [{"item_id": item_id} for item_id in failed])
+    return failed
 
 
 @transaction.atomic
@@ -392,10 +453,8 @@ def finish_certificate_job(*, job_id) -> bool:
 @transaction.atomic
 def retry_failed_items(*, job, actor) -> int:
     """Try the files that failed again. Effects: failed items back to pending, job running, tasks enqueued."""
-    from awards import tasks
-
     job = GenerationJob.objects.select_for_update().get(pk=job.pk)
-    ids = list(job.items.filter(status=ItemStatus.FAILED).values_list("pk", flat=True))
+    ids = list(job.items.filter(status=ItemStatus.FAILED).order_by("pk").values_list("pk", flat=True))
     if not ids:
         return 0
     JobItem.objects.filter(pk__in=ids).update(status=ItemStatus.PENDING, error="")
@@ -404,7 +463,7 @@ def retry_failed_items(*, job, actor) -> int:
     job.error = ""
     job.finished_at = None
     job.save(update_fields=["status", "failed", "error", "finished_at"])
-    enqueue_many_on_commit(tasks.render_certificate, [{"item_id": item_id} for item_id in ids])
+    _enqueue_rendering(ids)
     return len(ids)
 
 

@@ -68,3 +68,36 @@ def test_demo_batch_completes_on_a_real_worker_even_when_it_is_killed_mid_batch(
     assert_complete(competition, job, expected=job.total)
     assert dict(Certificate.objects.values_list("pk", "serial")) == serials_before
     assert GenerationJob.objects.count() == 1
+
+
+def pool_processes(parent_pid: int) -> list[int]:
+    from pathlib import Path
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == parent_pid:
+                found.append(int(entry.name))
+    return found
+
+
+def loads_pango(pid: int) -> bool:
+    from pathlib import Path
+
+    return "libpango" in Path(f"/proc/{pid}/maps").read_text()
+
+
+def test_worker_pool_processes_start_with_the_pdf_renderer_already_loaded(worker_env):
+    """Loaded by the parent before it forks, WeasyPrint/Pango are shared by the pool instead of loaded by each."""
+    worker = WorkerProcess(database_url_of_test_db(), extra_env=worker_env).start()
+    try:
+        children = wait_for(lambda: len(pool_processes(worker.proc.pid)) == 2, timeout=60, message="the pool")
+        children = pool_processes(worker.proc.pid)
+        assert children and all(loads_pango(pid) for pid in children)
+        assert loads_pango(worker.proc.pid)
+    finally:
+        worker.stop()

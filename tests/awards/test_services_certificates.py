@@ -200,3 +200,69 @@ def test_certificate_of_an_entry_dropped_by_a_correction_is_revoked(competition,
     assert dropped.revoked_at is not None and dropped.revoked_reason
     assert kept.revoked_at is None
     assert Certificate.objects.filter(kind="participation", revoked_at__isnull=True).count() == 4
+
+
+@pytest.fixture
+def tasks_run():
+    """The (name, kwargs) of every task run (eagerly), in order, as Celery reports it."""
+    from celery.signals import task_prerun
+
+    runs = []
+
+    def record(sender=None, kwargs=None, **_):
+        runs.append((sender.name, kwargs))
+
+    task_prerun.connect(record, weak=False)
+    yield runs
+    task_prerun.disconnect(record)
+
+
+def test_batch_renders_several_certificates_per_task_each_to_its_own_file(
+    competition, committee, run_on_commit, tasks_run
+):
+    entries = f.InnovationFactory.create_batch(service.ITEMS_PER_TASK + 2, competition=competition, status="eligible")
+
+    job = run_on_commit(service.start_certificate_batch, competition=competition, actor=committee)
+
+    job.refresh_from_db()
+    renders = [kwargs["item_ids"] for name, kwargs in tasks_run if name == "awards.render_certificates"]
+    certificates = list(Certificate.objects.filter(innovation__in=entries))
+    assert [len(ids) for ids in renders] == [service.ITEMS_PER_TASK, 2]
+    assert [name for name, _ in tasks_run][-1] == "awards.finish_certificate_job"
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, len(entries), len(entries))
+    assert len({c.serial for c in certificates}) == len({c.file.name for c in certificates}) == len(entries)
+    for certificate in certificates:
+        text = " ".join(pdf_of(certificate).pages[0].extract_text().split())
+        assert certificate.serial in text.replace(" ", "") and certificate.holder in text
+
+
+@pytest.fixture
+def retries_run_eagerly():
+    """Eager tasks retry in place, as a worker would retry them later (instead of raising Retry to the caller)."""
+    from kovablik.celery import app
+
+    saved = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = saved
+
+
+def test_certificate_that_cannot_be_stored_fails_alone_in_its_batch_task(
+    competition, committee, eligible, other_eligible, run_on_commit, media_root, tasks_run, retries_run_eagerly
+):
+    service.issue_certificates(competition=competition, actor=committee)
+    broken = Certificate.objects.get(innovation=eligible)
+    # A directory that is not empty where the file must go: the storage cannot replace it, on every try.
+    in_the_way = media_root / "private" / "certificates" / str(competition.pk) / f"{broken.serial}.pdf"
+    in_the_way.mkdir(parents=True)
+    (in_the_way / "keep").write_text("x")
+
+    job = run_on_commit(service.start_certificate_batch, competition=competition, actor=committee)
+
+    job.refresh_from_db()
+    items = {item.certificate_id: item for item in JobItem.objects.filter(job=job)}
+    other = Certificate.objects.get(innovation=other_eligible)
+    assert (job.status, job.done, job.failed) == (JobStatus.FAILED, 1, 1)
+    assert items[broken.pk].status == ItemStatus.FAILED and "OSError" in items[broken.pk].error
+    assert items[other.pk].status == ItemStatus.DONE and default_storage.exists(other.file.name)
+    assert [name for name, _ in tasks_run].count("awards.render_certificate") == 3  # the single task and 2 retries
