@@ -108,7 +108,7 @@ def _proposal_html(assignment, innovation, anonymised) -> str:
     cache that is down are rendered each time.
     """
 
-    def render():
+    def rendered():
         return render_to_string(
             "judging/_sheet_proposal.html",
             {
@@ -121,14 +121,14 @@ def _proposal_html(assignment, innovation, anonymised) -> str:
         )
 
     if innovation.status in EDITABLE:
-        return render()
+        return rendered()
     key = f"judging:proposal:{assignment.pk}:{innovation.updated_at.isoformat()}:{int(anonymised)}:{get_language()}"
     try:
         html = cache.get(key)
     except CACHE_DOWN:
-        return render()
+        return rendered()
     if html is None:
-        html = render()
+        html = rendered()
         try:
             cache.set(key, str(html), PROPOSAL_CACHE_SECONDS)
         except CACHE_DOWN:
