@@ -62,12 +62,17 @@ def dashboard(request):
         queries.queue_rows(request.user, stages, state=show), QUEUE_PAGE_SIZE, count=counts[show] if show else total
     )
     page = paginator.get_page(request.GET.get("page"))
+    rows = queries.attach_stages(page.object_list, stages)
+    # Translated once and formatted per row: a {% blocktranslate %} in the loop was a third of the rows' rendering.
+    criteria_of = _("%(scored)s of %(total)s criteria")
+    for row in rows:
+        row["progress"] = criteria_of % {"scored": row["scored"], "total": row["stage"].criteria_count}
     return render(
         request,
         "judging/dashboard.html",
         {
             "page": page,
-            "assignments": queries.attach_stages(page.object_list, stages),
+            "assignments": rows,
             "show": show,
             "query": urlencode({"show": show}) if show else "",
             "filters": [
