@@ -29,7 +29,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from redis.exceptions import RedisError
+
+from kovablik.caching import CACHE_DOWN  # Redis stopped or unreachable: the page renders without the cache
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,6 @@ ENTRY_FORMAT = 2  # part of the page keys: a release that changes _Entry reads n
 # Upper bound on an entry's life, for what no receiver sees: an agency or an innovation renamed, a bulk update.
 MAX_AGE_SECONDS = 15 * 60
 ROWS_MAX_AGE_SECONDS = 24 * 60 * 60
-# Redis stopped or unreachable: the page is rendered as without a cache rather than failing.
-CACHE_DOWN = (RedisError, OSError)
 
 # Django's Redis backend builds a new redis.Redis (with its ~170 response callbacks) for every operation: twice the
 # cost of the MGET itself. One client per backend object, over that backend's own connection pool, is reused.

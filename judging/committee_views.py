@@ -4,7 +4,6 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -26,6 +25,7 @@ from judging.forms import (
 )
 from judging.models import Assignment, PanelMember, ScoreSheet, SheetEvent
 from judging.ranking import TIE_BREAK_ORDER, judge_totals, rank_stage
+from kovablik import caching
 from submissions.models import Innovation
 
 PAGE_SIZE = 100
@@ -370,10 +370,10 @@ def leaderboard(request, slug, order):
         "leaderboard:"
         + hashlib.sha256(f"{stage.pk}|{chosen}|{page_number}|{get_language()}|{version}".encode()).hexdigest()
     )
-    table = cache.get(key)
+    table = caching.get(key)
     if table is None:
         table = _leaderboard_table(request, stage, category, page_number)
-        cache.set(key, table, LEADERBOARD_CACHE_SECONDS)
+        caching.set(key, table, LEADERBOARD_CACHE_SECONDS)
     return render(
         request,
         "judging/committee/leaderboard.html",

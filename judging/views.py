@@ -1,11 +1,9 @@
 """The judge's workspace: queue, scoring page, autosave, attachments, conflicts."""
 
-import logging
 import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
@@ -19,24 +17,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
-from redis.exceptions import RedisError
 
 from judging import queries, rules, services
 from judging.enums import SheetStatus
 from judging.forms import AgencyConflictForm, ConflictForm, SheetForm, plain
 from judging.models import Conflict, ScoreSheet
+from kovablik import caching
 from kovablik.roles import JUDGE, request_roles
 from submissions.models import Attachment
 from submissions.rules import EDITABLE
-
-logger = logging.getLogger(__name__)
 
 # A page of the queue renders in a few milliseconds; all 175 rows of a national judge took about 45 ms (make bench).
 QUEUE_PAGE_SIZE = 25
 # How long the scoring page keeps a rendered proposal (its key changes with every edit of the entry anyway).
 PROPOSAL_CACHE_SECONDS = 24 * 60 * 60
-# Redis stopped or unreachable: the page renders as without a cache rather than failing.
-CACHE_DOWN = (RedisError, OSError)
 
 
 class _CountedPaginator(Paginator):
@@ -128,16 +122,10 @@ def _proposal_html(assignment, innovation, anonymised) -> str:
     if innovation.status in EDITABLE:
         return rendered()
     key = f"judging:proposal:{assignment.pk}:{innovation.updated_at.isoformat()}:{int(anonymised)}:{get_language()}"
-    try:
-        html = cache.get(key)
-    except CACHE_DOWN:
-        return rendered()
+    html = caching.get(key)
     if html is None:
         html = rendered()
-        try:
-            cache.set(key, str(html), PROPOSAL_CACHE_SECONDS)
-        except CACHE_DOWN:
-            logger.warning("cache unreachable: the scoring page's proposal not stored")
+        caching.set(key, str(html), PROPOSAL_CACHE_SECONDS)
     return mark_safe(html)  # our own template's output, stored as rendered
 
 
