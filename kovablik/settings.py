@@ -145,6 +145,9 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# Receipts go out from the request once its transaction commits: a mail server that stops answering must not hold
+# the agency's submission (and a web worker) for minutes. Failures are logged, the submission stands.
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Kovablik <noreply@kovablik.local>")
 
 # Celery: with no broker configured, tasks run eagerly in the calling process so `make run` needs nothing else.
