@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from competitions.models import Stage
@@ -129,13 +129,34 @@ def _with_state(queryset):
     return queryset.annotate(state=state)
 
 
+def queue_state(judge, stages) -> tuple[dict[str, int], tuple]:
+    """(counts, version) of the judge's assignments on `stages` (judge_stages), from one grouped query.
+
+    counts: how many are in each state, zeros included. version: per state, the sum of the assignments' ids, of
+    their sheets' versions and the latest edit of their entries. Every change of a sheet bumps its version (save,
+    submit, reopen), and an assignment given or released changes the ids: the version then differs, so the page's
+    rendered rows can be kept under it (views.dashboard). Not in it: an agency renamed meanwhile.
+    """
+    counts = dict.fromkeys(QUEUE_STATES, 0)
+    version = ()
+    if stages:
+        rows = (
+            _with_state(_active(judge, [s.pk for s in stages]))
+            .order_by()
+            .values("state")
+            .annotate(
+                n=Count("pk"), ids=Sum("pk"), versions=Sum("sheet__version"), edited=Max("innovation__updated_at")
+            )
+            .values_list("state", "n", "ids", "versions", "edited")
+        )
+        version = tuple(sorted(rows))
+        counts.update((state, n) for state, n, *_rest in version)
+    return counts, version
+
+
 def queue_counts(judge, stages) -> dict[str, int]:
     """How many of the judge's assignments on `stages` (judge_stages) are in each state, zeros included."""
-    counts = dict.fromkeys(QUEUE_STATES, 0)
-    if stages:
-        rows = _with_state(_active(judge, [s.pk for s in stages])).order_by().values("state").annotate(n=Count("pk"))
-        counts.update(rows.values_list("state", "n"))
-    return counts
+    return queue_state(judge, stages)[0]
 
 
 def queue_rows(judge, stages, state=None):

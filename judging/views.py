@@ -1,5 +1,6 @@
 """The judge's workspace: queue, scoring page, autosave, attachments, conflicts."""
 
+import hashlib
 import mimetypes
 
 from django.contrib import messages
@@ -29,16 +30,11 @@ from submissions.rules import EDITABLE
 
 # A page of the queue renders in a few milliseconds; all 175 rows of a national judge took about 45 ms (make bench).
 QUEUE_PAGE_SIZE = 25
+# How long a rendered page of the queue is kept: its key changes with the judge's every change; this bounds how long
+# an agency's new name may take to show.
+QUEUE_ROWS_SECONDS = 10 * 60
 # How long the scoring page keeps a rendered proposal (its key changes with every edit of the entry anyway).
 PROPOSAL_CACHE_SECONDS = 24 * 60 * 60
-
-
-class _CountedPaginator(Paginator):
-    """A paginator told its row count, which the queue's aggregate query has already given (no COUNT query)."""
-
-    def __init__(self, object_list, per_page, *, count):
-        super().__init__(object_list, per_page)
-        self.count = count
 
 
 @login_required
@@ -47,26 +43,19 @@ def dashboard(request):
     if JUDGE not in request_roles(request):  # rules.is_judge, asked with the navigation's roles (one query)
         raise Http404
     stages = queries.judge_stages(request.user)
-    counts = queries.queue_counts(request.user, stages)
+    counts, version = queries.queue_state(request.user, stages)
     show = request.GET.get("show")
     if show not in queries.QUEUE_STATES:
         show = None
     total = sum(counts.values())
-    paginator = _CountedPaginator(
-        queries.queue_rows(request.user, stages, state=show), QUEUE_PAGE_SIZE, count=counts[show] if show else total
-    )
-    page = paginator.get_page(request.GET.get("page"))
-    rows = queries.attach_stages(page.object_list, stages)
-    # Translated once and formatted per row: a {% blocktranslate %} in the loop was a third of the rows' rendering.
-    criteria_of = _("%(scored)s of %(total)s criteria")
-    for row in rows:
-        row["progress"] = criteria_of % {"scored": row["scored"], "total": row["stage"].criteria_count}
+    # Paged by the count the aggregate query gave; the rows' query is built only when their HTML is not cached.
+    page = Paginator(range(counts[show] if show else total), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "judging/dashboard.html",
         {
             "page": page,
-            "assignments": rows,
+            "rows_html": _queue_rows_html(request.user, stages, version, show, page),
             "show": show,
             "query": urlencode({"show": show}) if show else "",
             "filters": [
@@ -75,11 +64,40 @@ def dashboard(request):
                 (queries.DRAFT, SheetStatus.DRAFT.label, counts[queries.DRAFT]),
                 (queries.SUBMITTED, SheetStatus.SUBMITTED.label, counts[queries.SUBMITTED]),
             ],
-            "sheet_statuses": SheetStatus.choices,
             "done": counts[queries.SUBMITTED],
             "total": total,
         },
     )
+
+
+def _queue_rows_html(judge, stages, version, show, page) -> str:
+    """The table rows of a page of the queue, rendered once per version of the queue ("" when it has none).
+
+    Keyed by the version queries.queue_state gave (it changes with every sheet saved, submitted or reopened, every
+    assignment given or released and every entry edited) and by the stages' printed fields: a judge sees their
+    own changes at once. Only an agency renamed meanwhile may show under its old name, for QUEUE_ROWS_SECONDS.
+    On a hit the rows' query does not run: it was the page's costliest, with a correlated count per row.
+    """
+    printed = [(s.pk, s.name, s.anonymised, s.criteria_count) for s in stages]
+    digest = hashlib.sha256(repr((version, printed)).encode()).hexdigest()[:32]
+    key = f"judging:queue:{judge.pk}:{show or ''}:{page.number}:{get_language()}:{digest}"
+    html = caching.get(key)
+    if html is None:
+        bottom = (page.number - 1) * QUEUE_PAGE_SIZE
+        rows = (
+            queries.queue_rows(judge, stages, state=show)[bottom : bottom + QUEUE_PAGE_SIZE] if page.object_list else []
+        )
+        rows = queries.attach_stages(rows, stages)
+        # Translated once and formatted per row: a {% blocktranslate %} in the loop was a third of the rows' rendering.
+        criteria_of = _("%(scored)s of %(total)s criteria")
+        statuses = dict(SheetStatus.choices)
+        not_started = _("Not started")
+        for row in rows:
+            row["progress"] = criteria_of % {"scored": row["scored"], "total": row["stage"].criteria_count}
+            row["status"] = not_started if row["state"] == queries.TO_SCORE else statuses.get(row["sheet_status"], "")
+        html = render_to_string("judging/_queue_rows.html", {"assignments": rows}) if rows else ""
+        caching.set(key, str(html), QUEUE_ROWS_SECONDS)
+    return mark_safe(html)  # our own template's output, stored as rendered
 
 
 def _attachments(innovation, anonymised):
