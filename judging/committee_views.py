@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from competitions.models import Category
 from competitions.rules import get_competition_for_committee
+from competitions.rules import get_stage_for_committee as committee_stage
 from judging import export, queries, rules, services
 from judging.forms import (
     CopyRubricForm,
@@ -295,31 +297,29 @@ LEADERBOARD_PAGE_SIZE = 50
 LEADERBOARD_CACHE_SECONDS = 300
 
 
-def _ranking_version(stage) -> str:
-    """Changes whenever the stage's ranking can: a tally refreshed or rebuilt, an entry added or removed, or the
-    stage's ranking settings edited. One query."""
-    from django.db.models import Count, Max, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
+def _ranking_version_sql() -> str:
     from judging.models import EntryTally
     from submissions.models import StageEntry
 
-    def counted(model, expression):
-        qs = model.objects.filter(stage=OuterRef("pk")).order_by().values("stage")
-        return Subquery(qs.annotate(v=expression).values("v"))
-
-    last, tallied, entered = (
-        type(stage)
-        .objects.filter(pk=stage.pk)
-        .values_list(
-            counted(EntryTally, Max("updated_at")),
-            Coalesce(counted(EntryTally, Count("pk")), 0),
-            Coalesce(counted(StageEntry, Count("pk")), 0),
-        )
-        .get()
+    tally, entry = (connection.ops.quote_name(m._meta.db_table) for m in (EntryTally, StageEntry))
+    # The models' table names, quoted; the stage id is a parameter.
+    return (
+        f'SELECT (SELECT MAX("updated_at") FROM {tally} WHERE "stage_id" = %s),'  # noqa: S608
+        f' (SELECT COUNT(*) FROM {tally} WHERE "stage_id" = %s),'
+        f' (SELECT COUNT(*) FROM {entry} WHERE "stage_id" = %s)'
     )
+
+
+def _ranking_version(stage) -> str:
+    """Changes whenever the stage's ranking can: a tally refreshed or rebuilt, an entry added or removed, or the
+    stage's ranking settings edited. One query, as plain SQL: building it with the ORM (three subqueries) cost
+    more CPU than the database spends answering it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ranking_version_sql(), [stage.pk] * 3)
+        last, tallied, entered = cursor.fetchone()
     settings = (stage.aggregation, stage.trim_fraction, stage.min_sheets, stage.disagreement_threshold)
-    return f"{last.isoformat() if last else '-'}|{tallied}|{entered}|{settings}"
+    # str(): a datetime on PostgreSQL, its text on SQLite; either only has to change when the tallies do.
+    return f"{last if last is not None else '-'}|{tallied}|{entered}|{settings}"
 
 
 def _leaderboard_table(request, stage, category, page_number) -> str:
@@ -355,7 +355,7 @@ def _leaderboard_table(request, stage, category, page_number) -> str:
 
 @login_required
 def leaderboard(request, slug, order):
-    stage = rules.get_stage_for_committee(request.user, slug, order)
+    stage = committee_stage(request.user, slug, order)  # one query, not rules.get_stage_for_committee's two
     categories = list(Category.objects.filter(competition=stage.competition).order_by("order", "name"))
     category = None
     chosen = request.GET.get("category", "")

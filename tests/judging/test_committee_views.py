@@ -201,9 +201,9 @@ def test_leaderboard_query_count_is_constant(client, committee, proposal_stage, 
     client.force_login(committee)
     for n in (1, 19):
         _grow(proposal_stage, judges, n)
-        with django_assert_num_queries(12):  # the ranking changed: computed and rendered
+        with django_assert_num_queries(11):  # the ranking changed: computed and rendered
             client.get(url("leaderboard", proposal_stage))
-        with django_assert_num_queries(7):  # unchanged: the rendered table comes from the cache
+        with django_assert_num_queries(6):  # unchanged: the rendered table comes from the cache
             client.get(url("leaderboard", proposal_stage))
 
 
