@@ -35,6 +35,8 @@ QUEUE_PAGE_SIZE = 25
 QUEUE_ROWS_SECONDS = 10 * 60
 # How long the scoring page keeps a rendered proposal (its key changes with every edit of the entry anyway).
 PROPOSAL_CACHE_SECONDS = 24 * 60 * 60
+# How long the scoring page keeps a sheet's rendered rubric (its key changes with every save of the sheet anyway).
+RUBRIC_CACHE_SECONDS = 24 * 60 * 60
 
 
 @login_required
@@ -147,6 +149,34 @@ def _proposal_html(assignment, innovation, anonymised) -> str:
     return mark_safe(html)  # our own template's output, stored as rendered
 
 
+def _rubric_html(sheet_obj, stage, editable, form=None) -> str:
+    """The rubric's fields with the judge's values (and the comment), rendered once per version of the sheet.
+
+    `form` is given when the page shows a posted form (its errors and entries); it is then rendered, never stored.
+    Otherwise the key is the sheet and its version, which every save, submit and reopen bumps. The rubric itself is
+    fixed once a score of the stage exists (services.rubrics.rubric_locked): only a sheet holding a score is
+    stored, so a committee's edit of a still unused rubric is never hidden. A judge sees their own save at once.
+    """
+    key = None
+    if form is None:
+        key = f"judging:rubric:{sheet_obj.pk}:{sheet_obj.version}:{int(editable)}:{get_language()}"
+        html = caching.get(key)
+        if html is not None:
+            return mark_safe(html)  # our own template's output, stored as rendered
+        scores = dict(sheet_obj.scores.values_list("criterion_id", "value"))
+        values = {f"c{cid}": plain(value) for cid, value in scores.items()}
+        form = SheetForm(
+            initial={**values, "comment": sheet_obj.comment, "version": sheet_obj.version},
+            criteria=queries.rubric(stage),
+        )
+        if not scores:
+            key = None
+    html = render_to_string("judging/_sheet_rubric.html", {"form": form, "editable": editable, "sheet": sheet_obj})
+    if key is not None:
+        caching.set(key, str(html), RUBRIC_CACHE_SECONDS)
+    return html
+
+
 @login_required
 def sheet(request, pk):
     """The scoring page: the proposal beside the rubric. POST saves the draft or submits."""
@@ -154,12 +184,13 @@ def sheet(request, pk):
     stage = assignment.stage
     sheet_obj = services.sheet_for(assignment)
     assignment.sheet = sheet_obj
-    criteria = queries.rubric(stage)
     editable = rules.may_edit_sheet(request.user, assignment)
+    form = None
     if request.method == "POST":
         if not editable:
             messages.error(request, _("This sheet is submitted and locked."))
             return redirect("judging:sheet", pk=pk)
+        criteria = queries.rubric(stage)
         form = SheetForm(request.POST, criteria=criteria)
         if form.is_valid():
             try:
@@ -194,11 +225,6 @@ def sheet(request, pk):
                 form.is_valid()
                 for message in exc.messages:
                     form.add_error(None, message)
-    else:
-        values = {f"c{cid}": plain(value) for cid, value in sheet_obj.scores.values_list("criterion_id", "value")}
-        form = SheetForm(
-            initial={**values, "comment": sheet_obj.comment, "version": sheet_obj.version}, criteria=criteria
-        )
     previous_id, next_id, position, count = queries.queue_neighbours(request.user, assignment)
     innovation = assignment.innovation
     others = []
@@ -220,7 +246,8 @@ def sheet(request, pk):
         "innovation": innovation,
         "anonymised": rules.hides_agency(stage),
         "sheet": sheet_obj,
-        "form": form,
+        "rubric": _rubric_html(sheet_obj, stage, editable, form),
+        "errors": form.non_field_errors() if form is not None else (),
         "editable": editable,
         "proposal": _proposal_html(assignment, innovation, rules.hides_agency(stage)),
         "previous_id": previous_id,
