@@ -255,7 +255,7 @@ def sheet(request, pk):
         "position": position,
         "count": count,
         "others": others,
-        "conflict_form": ConflictForm(),
+        "conflict_form": ConflictForm() if editable else None,  # the form shows only while the sheet is open
     }
     return render(request, "judging/sheet.html", context)
 
