@@ -50,21 +50,12 @@ def dashboard(request):
     if AGENCY not in request_roles(request):
         raise Http404
     agencies = list(rules.user_agencies(request.user))
-    innovations = list(
-        queries.with_latest_decisions(
-            # rules.own_innovations(request.user), by the agencies just loaded: no subquery for the database to plan.
-            Innovation.objects.filter(agency__in=agencies),
-            fields=("screening_outcome", "screening_reason", "endorsement_comment"),  # what the page prints
-        )
-        .select_related("competition", "category", "group", "stage_reached")
-        .order_by("-competition__year", "competition__name", "title")
-    )
     return render(
         request,
         "submissions/dashboard.html",
         {
             "agencies": agencies,
-            "innovations_html": _innovation_cards(request, innovations),
+            "innovations_html": _innovation_cards(request, agencies),
             "competitions": list(open_competitions()),
         },
     )
@@ -74,41 +65,39 @@ def dashboard(request):
 DASHBOARD_CARDS_SECONDS = 60
 
 
-def _cards_key(innovations) -> str | None:
-    """The cards' cache key: every field of the entries the cards print that the agency's own actions change.
+def _cards_key(versions) -> str | None:
+    """The cards' cache key: the language and every entry's queries.CARD_VERSION_FIELDS.
 
     None (not cached) when an entry is returned: its next step depends on the clock (the screening window).
     """
-    if any(innovation.status == InnovationStatus.RETURNED for innovation in innovations):
+    status = queries.CARD_VERSION_FIELDS.index("status")
+    if any(row[status] == InnovationStatus.RETURNED for row in versions):
         return None
-    version = [
-        (
-            innovation.pk,
-            innovation.updated_at.isoformat(),  # bumped by every save: edit, submit, withdraw, decisions
-            innovation.title,
-            innovation.status,
-            innovation.entry_number,
-            innovation.stage_reached_id,  # set by a publication with a bulk update, which leaves updated_at
-            innovation.screening_outcome,
-            innovation.screening_reason,
-            innovation.endorsement_comment,
-        )
-        for innovation in innovations
-    ]
-    return "agency-cards:" + hashlib.sha256(f"{get_language()}|{version}".encode()).hexdigest()
+    return "agency-cards:" + hashlib.sha256(f"{get_language()}|{versions}".encode()).hexdigest()
 
 
-def _innovation_cards(request, innovations) -> str:
-    """The "Your innovations" cards, rendered once per version of the entries (see _cards_key).
+def _innovation_cards(request, agencies) -> str:
+    """The "Your innovations" cards, rendered once per version of the entries (queries.card_versions).
 
+    One query (compiled once) tells whether the cards kept are current; the entries themselves, with their
+    competitions' stages and badges, are fetched only to render them again.
     What the entries' own rows do not show may lag by DASHBOARD_CARDS_SECONDS at most: a badge of a newly
     published list or of the winners, a submission deadline or a competition, group or category name edited by
     the committee. Anything the agency does (edit, submit, withdraw) and every decision on an entry shows at once.
     """
-    key = _cards_key(innovations)
+    key = _cards_key(queries.card_versions(request.user))
     html = caching.get(key) if key else None
     if html is not None:
         return html
+    innovations = list(
+        queries.with_latest_decisions(
+            # rules.own_innovations(request.user), by the agencies just loaded: no subquery for the database to plan.
+            Innovation.objects.filter(agency__in=agencies),
+            fields=("screening_outcome", "screening_reason", "endorsement_comment"),  # what the page prints
+        )
+        .select_related("competition", "category", "group", "stage_reached")
+        .order_by(*queries.DASHBOARD_ORDER)
+    )
     # The competitions' stages serve the deadline and, for a returned entry, the screening window
     # (eligibility.first_stage reads them prefetched). Fetched for one instance per competition and without the
     # stages' default order (a join to the competition): prefetching through every entry cost 0.5 ms more.

@@ -57,14 +57,14 @@ def test_badges_cost_the_same_queries_for_1_and_20_entries(
         for rank, innovation in enumerate(entries(competition, agency, n), start=ShortlistRow.objects.count() + 1):
             ShortlistRow.objects.create(snapshot=published, innovation=innovation, rank=rank, listed=True)
 
-    # 9: the dashboard's own 7 (see tests/submissions/test_queries.py) and 2 for the badges of all its entries,
+    # 10: the dashboard's own 8 (see tests/submissions/test_queries.py) and 2 for the badges of all its entries,
     # when the cards are rendered (not kept from an earlier request: the cache is emptied).
     add(1)
     client.get(url)
     cache.clear()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url)
     add(19)
     cache.clear()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url)

@@ -33,7 +33,7 @@ def test_a_second_visit_serves_the_same_cards_without_their_queries(
 ):
     entry(setup, competition, agency, InnovationStatus.SUBMITTED)
     client.force_login(agency_member)
-    with django_assert_num_queries(9):  # rendered: stages, and the badges' lists and places
+    with django_assert_num_queries(10):  # rendered: the entries, their stages, the badges' lists and places
         first = client.get(URL)
     with django_assert_num_queries(6):
         second = client.get(URL)
@@ -82,5 +82,21 @@ def test_returned_entries_are_rendered_at_every_visit(
     entry(setup, competition, agency, InnovationStatus.RETURNED)
     client.force_login(agency_member)
     client.get(URL)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(URL)
+
+
+def test_card_versions_are_of_the_users_own_agencies_in_the_cards_order(
+    agency_member, setup, competition, agency, other_agency
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from submissions.queries import CARD_VERSION_FIELDS, card_versions
+
+    b = entry(setup, competition, agency, InnovationStatus.SUBMITTED, title="B")
+    a = entry(setup, competition, agency, InnovationStatus.ELIGIBLE, title="A")
+    entry(setup, competition, other_agency, InnovationStatus.INELIGIBLE, title="C")
+    rows = card_versions(agency_member)
+    assert [row[0] for row in rows] == [a.pk, b.pk]
+    assert dict(zip(CARD_VERSION_FIELDS, rows[1], strict=True))["status"] == "submitted"
+    assert card_versions(AnonymousUser()) == []

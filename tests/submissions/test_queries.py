@@ -57,10 +57,10 @@ def test_agency_dashboard_query_count_is_constant(
 ):
     make_entries(rows, competition, agency, setup)
     client.force_login(agency_member)
-    # 7 for the page (with the competitions' stages prefetched for each entry's next step; the member check shares
-    # the navigation's role query), 2 for the awards badges (lists and places) of the page's entries, whatever the
-    # number of entries.
-    with django_assert_num_queries(9):
+    # 8 for the page (with the competitions' stages prefetched for each entry's next step; the member check shares
+    # the navigation's role query; the entries' versions, which key the rendered cards), 2 for the awards badges
+    # (lists and places) of the page's entries, whatever the number of entries.
+    with django_assert_num_queries(10):
         response = client.get(reverse("submissions:dashboard"))
     assert response.content.decode().count('class="card mb-3 innovation-card"') == rows
 
