@@ -1,9 +1,12 @@
 """Pages of agency members: dashboard, the proposal form with autosave, attachments, submit, receipt, withdrawal."""
 
+import functools
 import hashlib
+from datetime import UTC, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,9 +59,28 @@ def dashboard(request):
         {
             "agencies": agencies,
             "innovations_html": _innovation_cards(request, agencies),
-            "competitions": list(open_competitions()),
+            "competitions": _open_competitions_now(),
         },
     )
+
+
+# A time no stage opens or closes at: where the current time goes in the query compiled once (see below).
+_PLACEHOLDER_AT = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+@functools.cache
+def _open_competitions_sql(vendor: str) -> tuple[str, tuple]:
+    """open_competitions()' SQL and parameters compiled once per process (and database vendor): its subquery of
+    stages with two OR conditions cost 0.5 ms of CPU to build on every dashboard."""
+    return open_competitions(_PLACEHOLDER_AT).query.sql_with_params()
+
+
+def _open_competitions_now() -> list[Competition]:
+    """list(open_competitions()), from the SQL compiled once."""
+    sql, params = _open_competitions_sql(connection.vendor)
+    adapt = connection.ops.adapt_datetimefield_value  # how the placeholder went into the parameters
+    placeholder, now = adapt(_PLACEHOLDER_AT), adapt(timezone.now())
+    return list(Competition.objects.raw(sql, [now if p == placeholder else p for p in params]))
 
 
 # The rendered cards are kept this long at most; see _innovation_cards for what may lag by as much.
