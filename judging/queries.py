@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
@@ -95,17 +98,36 @@ QUEUE_STATES = (TO_SCORE, DRAFT, SUBMITTED)
 # spent running the query. The stages come first, in one small query, with what the rows would have joined for.
 
 
+# Ids no row has: they mark where the judge's and the stages' ids go in the queries compiled once per process
+# below (as kovablik.roles does). Compiling them through the ORM on every load cost more CPU than running them:
+# 0.75 ms for the stages and 1.0 ms for the counts, against 0.1 ms each to run (national bench data).
+_JUDGE_ID = -7_230_419
+_STAGE_ID = -7_230_500
+
+
+def _bind(params, judge, stage_ids=()) -> list:
+    values = {_JUDGE_ID: judge.pk, **{_STAGE_ID - i: pk for i, pk in enumerate(stage_ids)}}
+    return [values.get(p, p) if isinstance(p, int) else p for p in params]
+
+
+@functools.cache
+def _judge_stages_sql(vendor: str) -> tuple[str, tuple]:
+    return (
+        Stage.objects.filter(panel__judge=_JUDGE_ID, panel__withdrawn_at__isnull=True)
+        .only("name", "anonymised", "order", "competition_id")
+        .annotate(criteria_count=Count("criteria"))
+        .order_by("competition__name", "order", "pk")
+        .query.sql_with_params()
+    )
+
+
 def judge_stages(judge) -> list[Stage]:
     """The stages where the judge holds an active seat, in queue order (competition name, stage order).
 
     Each carries `criteria_count`; only the fields the queue prints are loaded.
     """
-    return list(
-        Stage.objects.filter(panel__judge=judge, panel__withdrawn_at__isnull=True)
-        .only("name", "anonymised", "order", "competition_id")
-        .annotate(criteria_count=Count("criteria"))
-        .order_by("competition__name", "order", "pk")
-    )
+    sql, params = _judge_stages_sql(connection.vendor)
+    return list(Stage.objects.raw(sql, _bind(params, judge)))
 
 
 def _active(judge, stage_ids):
@@ -129,6 +151,20 @@ def _with_state(queryset):
     return queryset.annotate(state=state)
 
 
+@functools.cache
+def _queue_state_sql(vendor: str, stage_count: int) -> tuple[str, tuple]:
+    stage_ids = [_STAGE_ID - i for i in range(stage_count)]
+    judge = get_user_model()(pk=_JUDGE_ID)
+    return (
+        _with_state(_active(judge, stage_ids))
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"), ids=Sum("pk"), versions=Sum("sheet__version"), edited=Max("innovation__updated_at"))
+        .values_list("state", "n", "ids", "versions", "edited")
+        .query.sql_with_params()
+    )
+
+
 def queue_state(judge, stages) -> tuple[dict[str, int], tuple]:
     """(counts, version) of the judge's assignments on `stages` (judge_stages), from one grouped query.
 
@@ -140,16 +176,10 @@ def queue_state(judge, stages) -> tuple[dict[str, int], tuple]:
     counts = dict.fromkeys(QUEUE_STATES, 0)
     version = ()
     if stages:
-        rows = (
-            _with_state(_active(judge, [s.pk for s in stages]))
-            .order_by()
-            .values("state")
-            .annotate(
-                n=Count("pk"), ids=Sum("pk"), versions=Sum("sheet__version"), edited=Max("innovation__updated_at")
-            )
-            .values_list("state", "n", "ids", "versions", "edited")
-        )
-        version = tuple(sorted(rows))
+        sql, params = _queue_state_sql(connection.vendor, len(stages))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, _bind(params, judge, [s.pk for s in stages]))
+            version = tuple(sorted(tuple(row) for row in cursor.fetchall()))
         counts.update((state, n) for state, n, *_rest in version)
     return counts, version
 

@@ -122,3 +122,23 @@ def test_an_entry_retitled_a_stage_renamed_and_a_criterion_added_show_at_once(cl
     assert progress(rows(client)[first.pk]) == criteria_of(0, 2)
     f.CriterionFactory(stage=proposal_stage, order=3, code="c3")
     assert progress(rows(client)[first.pk]) == criteria_of(0, 3)
+
+
+def test_queries_compiled_once_bind_each_judge_and_stage(competition, proposal_stage, judge, queue):
+    """judge_stages and queue_state run SQL compiled once per process: every call must get its own ids bound."""
+    from judging import queries
+
+    later = f.StageFactory(competition=competition, order=4, kind="proposal", name="Presentasi")
+    f.PanelMemberFactory(stage=later, judge=judge)
+    (innovation,) = make_entries(later, 1)
+    f.AssignmentFactory(stage=later, judge=judge, innovation=innovation)
+    other = f.PanelMemberFactory(stage=proposal_stage, judge=f.UserFactory()).judge
+    f.AssignmentFactory(stage=proposal_stage, judge=other, innovation=queue[0].innovation)
+
+    mine, theirs = queries.judge_stages(judge), queries.judge_stages(other)
+
+    assert [(s.pk, s.criteria_count) for s in mine] == [(proposal_stage.pk, 2), (later.pk, 0)]
+    assert [s.pk for s in theirs] == [proposal_stage.pk]
+    assert queries.queue_counts(judge, mine) == {"to_score": 3, "draft": 0, "submitted": 0}
+    assert queries.queue_counts(other, theirs) == {"to_score": 1, "draft": 0, "submitted": 0}
+    assert queries.queue_counts(judge, mine[1:]) == {"to_score": 1, "draft": 0, "submitted": 0}
