@@ -36,3 +36,14 @@ def test_anyone_else_gets_404(proposal_stage, who):
 def test_a_missing_stage_is_404(committee, proposal_stage):
     with pytest.raises(Http404):
         get_stage_for_committee(committee, proposal_stage.competition.slug, 9)
+
+
+@pytest.mark.parametrize("order", [0, 32_719, 99_999])
+def test_any_other_order_is_404_even_the_placeholders(committee, proposal_stage, order):
+    with pytest.raises(Http404):
+        get_stage_for_committee(committee, proposal_stage.competition.slug, order)
+
+
+def test_the_placeholder_slug_finds_nothing(committee, proposal_stage):
+    with pytest.raises(Http404):
+        get_stage_for_committee(committee, "-placeholder-slug-", 3)
