@@ -52,7 +52,7 @@ def dashboard(request):
     # rules.is_agency_member, asked with the navigation's roles (one query for both).
     if AGENCY not in request_roles(request):
         raise Http404
-    agencies = list(rules.user_agencies(request.user))
+    agencies = queries.user_agencies(request.user)
     return render(
         request,
         "submissions/dashboard.html",

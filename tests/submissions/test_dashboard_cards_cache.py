@@ -100,3 +100,15 @@ def test_card_versions_are_of_the_users_own_agencies_in_the_cards_order(
     assert [row[0] for row in rows] == [a.pk, b.pk]
     assert dict(zip(CARD_VERSION_FIELDS, rows[1], strict=True))["status"] == "submitted"
     assert card_versions(AnonymousUser()) == []
+
+
+def test_user_agencies_from_the_compiled_sql_are_the_rules_ones(agency_member, agency, other_agency):
+    from django.contrib.auth.models import AnonymousUser
+
+    from submissions import queries, rules
+
+    second = f.AgencyFactory()
+    f.AgencyMembershipFactory(agency=second, user=agency_member)
+    assert queries.user_agencies(agency_member) == list(rules.user_agencies(agency_member))
+    assert {a.pk for a in queries.user_agencies(agency_member)} == {agency.pk, second.pk}
+    assert queries.user_agencies(AnonymousUser()) == []
