@@ -4,7 +4,9 @@ The plan gives every innovation k judges where its eligible judges allow it, nev
 judges' loads within one of each other whenever the eligibility allows it. It is a capacitated bipartite b-matching:
 judge capacities start at floor(total / judges) and rise one step at a time; each innovation's missing judges are
 placed by augmenting paths (an innovation already given to a full judge may move to another eligible judge to make
-room), so the number of placed pairs is the maximum possible and the loads stay as even as the constraints allow.
+room), so the number of placed pairs is the maximum possible; a last pass then moves new assignments from a judge
+to an eligible one with at least two fewer until no such move is left, so the loads stay as even as the
+constraints allow.
 Every ordering is by load, then id: the same input always gives the same plan.
 """
 
@@ -65,9 +67,39 @@ def plan_assignment(
         if not any(remaining.values()):
             break
         cap += 1
+    _even_out(candidates, assigned, holds, load)
     new = {i: sorted(js) for i, js in assigned.items() if js}
     short = {i: need[i] - len(assigned[i]) for i in candidates if need[i] - len(assigned[i]) > 0}
     return Plan(new=new, loads=dict(load), short=short)
+
+
+def _even_out(candidates, assigned, holds, load) -> None:
+    """Move new assignments from a judge to one with at least two fewer who may take them, until none can move.
+
+    The capacity search bounds the highest load, not the lowest: a judge filled early (ties broken by id) can end
+    two or more above another who was eligible for one of its innovations. Each move keeps every innovation's
+    count and lowers the sum of squared loads, so this ends; judges and innovations are visited in a fixed order,
+    so the plan stays deterministic.
+    """
+    while True:
+        move = None
+        for a in sorted(load, key=lambda j: (-load[j], j)):
+            for v in sorted(holds[a]):
+                takers = [b for b in candidates[v] if b not in assigned[v] and load[b] <= load[a] - 2]
+                if takers:
+                    move = (a, v, min(takers, key=lambda j: (load[j], j)))
+                    break
+            if move:
+                break
+        if move is None:
+            return
+        a, v, b = move
+        assigned[v].discard(a)
+        holds[a].discard(v)
+        assigned[v].add(b)
+        holds[b].add(v)
+        load[a] -= 1
+        load[b] += 1
 
 
 def _augment(start, cap, candidates, assigned, holds, load) -> bool:

@@ -1,6 +1,6 @@
 """Property-based: the assignment plan never breaks eligibility, keeps loads even and gives k judges where possible."""
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from judging.assignment import plan_assignment
@@ -72,6 +72,25 @@ def test_plan_loads_differ_by_at_most_one_when_each_entry_has_one_conflicted_jud
 
 @settings(max_examples=120, deadline=None)
 @given(panels())
+@example(  # found by this test: judge 4 took innovation 105 in a tie at the first capacity, then filled up with
+    # entries judge 3 could not take, and ended at 3 against judge 3's 1 (fixed by the plan's last evening-out pass)
+    case=(
+        [100, 101, 102, 103, 104, 105, 106, 107],
+        [1, 2, 3, 4, 5],
+        3,
+        {
+            100: {2, 4, 5},
+            101: {1, 3, 4, 5},
+            102: {2, 5},
+            103: set(),
+            104: {1},
+            105: {1, 3, 4, 5},
+            106: {5},
+            107: {1, 2, 4, 5},
+        },
+        {101: {1, 5}, 102: {5}, 105: {1, 5}, 107: {1}},
+    )
+)
 def test_plan_no_direct_move_would_even_the_loads(case):
     innovations, judges, k, eligible, kept = case
     plan = plan_assignment(innovations, judges, k, eligible, kept)
