@@ -159,8 +159,16 @@ def _queue_state_sql(vendor: str, stage_count: int) -> tuple[str, tuple]:
         _with_state(_active(judge, stage_ids))
         .order_by()
         .values("state")
-        .annotate(n=Count("pk"), ids=Sum("pk"), versions=Sum("sheet__version"), edited=Max("innovation__updated_at"))
-        .values_list("state", "n", "ids", "versions", "edited")
+        .annotate(
+            n=Count("pk"),
+            ids=Sum("pk"),
+            # With the sum of squares, two different sets of ids of the same size (one released, another given in
+            # one re-run) practically never add up the same on both.
+            squares=Sum(F("pk") * F("pk")),
+            versions=Sum("sheet__version"),
+            edited=Max("innovation__updated_at"),
+        )
+        .values_list("state", "n", "ids", "squares", "versions", "edited")
         .query.sql_with_params()
     )
 
@@ -168,10 +176,11 @@ def _queue_state_sql(vendor: str, stage_count: int) -> tuple[str, tuple]:
 def queue_state(judge, stages) -> tuple[dict[str, int], tuple]:
     """(counts, version) of the judge's assignments on `stages` (judge_stages), from one grouped query.
 
-    counts: how many are in each state, zeros included. version: per state, the sum of the assignments' ids, of
-    their sheets' versions and the latest edit of their entries. Every change of a sheet bumps its version (save,
-    submit, reopen), and an assignment given or released changes the ids: the version then differs, so the page's
-    rendered rows can be kept under it (views.dashboard). Not in it: an agency renamed meanwhile.
+    counts: how many are in each state, zeros included. version: per state, the sum of the assignments' ids and of
+    their squares, the sum of their sheets' versions and the latest edit of their entries. Every change of a sheet
+    bumps its version (save, submit, reopen), and an assignment given or released changes the ids: the version then
+    differs, so the page's rendered rows can be kept under it (views.dashboard). Not in it: an agency renamed
+    meanwhile.
     """
     counts = dict.fromkeys(QUEUE_STATES, 0)
     version = ()

@@ -142,3 +142,26 @@ def test_queries_compiled_once_bind_each_judge_and_stage(competition, proposal_s
     assert queries.queue_counts(judge, mine) == {"to_score": 3, "draft": 0, "submitted": 0}
     assert queries.queue_counts(other, theirs) == {"to_score": 1, "draft": 0, "submitted": 0}
     assert queries.queue_counts(judge, mine[1:]) == {"to_score": 1, "draft": 0, "submitted": 0}
+
+
+def test_assignments_swapped_for_others_with_the_same_id_sum_show_at_once(client, judge, proposal_stage):
+    """Two released, two given in one re-run, the ids adding up the same (10 + 40 = 20 + 30), the latest-edited
+    entry kept throughout: the page follows."""
+    make_rubric(proposal_stage, [(1, 100)])
+    a, b, c, d, last = make_entries(proposal_stage, 5)
+    base = 900_000
+    old = [
+        f.AssignmentFactory(pk=base + 10, stage=proposal_stage, judge=judge, innovation=a),
+        f.AssignmentFactory(pk=base + 40, stage=proposal_stage, judge=judge, innovation=b),
+    ]
+    f.AssignmentFactory(pk=base + 50, stage=proposal_stage, judge=judge, innovation=last)
+    last.title = "Diubah terakhir"
+    last.save()  # the newest edit of the queue's entries stays this one
+    client.force_login(judge)
+    assert set(rows(client)) == {base + 10, base + 40, base + 50}
+    for assignment in old:
+        assignment.released_at = datetime.datetime.now(tz=datetime.UTC)
+        assignment.save()
+    f.AssignmentFactory(pk=base + 20, stage=proposal_stage, judge=judge, innovation=c)
+    f.AssignmentFactory(pk=base + 30, stage=proposal_stage, judge=judge, innovation=d)
+    assert set(rows(client)) == {base + 20, base + 30, base + 50}
