@@ -307,20 +307,22 @@ def _ranking_version_sql() -> str:
     return (
         f'SELECT (SELECT MAX("updated_at") FROM {tally} WHERE "stage_id" = %s),'  # noqa: S608
         f' (SELECT COUNT(*) FROM {tally} WHERE "stage_id" = %s),'
-        f' (SELECT COUNT(*) FROM {entry} WHERE "stage_id" = %s)'
+        f' (SELECT COUNT(*) FROM {entry} WHERE "stage_id" = %s),'
+        f' (SELECT MAX("entered_at") FROM {entry} WHERE "stage_id" = %s)'
     )
 
 
 def _ranking_version(stage) -> str:
-    """Changes whenever the stage's ranking can: a tally refreshed or rebuilt, an entry added or removed, or the
-    stage's ranking settings edited. One query, as plain SQL: building it with the ORM (three subqueries) cost
-    more CPU than the database spends answering it."""
+    """Changes whenever the stage's ranking can: a tally refreshed or rebuilt, an entry added or removed (or one
+    swapped for another), or the stage's ranking settings edited. One query, as plain SQL: building it with the
+    ORM (subqueries) cost more CPU than the database spends answering it."""
     with connection.cursor() as cursor:
-        cursor.execute(_ranking_version_sql(), [stage.pk] * 3)
-        last, tallied, entered = cursor.fetchone()
+        cursor.execute(_ranking_version_sql(), [stage.pk] * 4)
+        last, tallied, entered, newest_entry = cursor.fetchone()
     settings = (stage.aggregation, stage.trim_fraction, stage.min_sheets, stage.disagreement_threshold)
     # str(): a datetime on PostgreSQL, its text on SQLite; either only has to change when the tallies do.
-    return f"{last if last is not None else '-'}|{tallied}|{entered}|{settings}"
+    # The newest entry's time as well as the count: a corrected list may take one entry out and put another in.
+    return f"{last if last is not None else '-'}|{tallied}|{entered}|{newest_entry}|{settings}"
 
 
 def _leaderboard_table(request, stage, category, page_number) -> str:

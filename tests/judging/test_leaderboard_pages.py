@@ -66,3 +66,19 @@ def test_a_cached_leaderboard_page_follows_every_change_to_the_ranking(client, c
     proposal_stage.save()
     html = client.get(url).content.decode()
     assert "Median" in html or "median" in html.lower()
+
+
+def test_an_entry_swapped_for_another_shows_at_once(client, committee, proposal_stage):
+    """A corrected list takes one entry out of the stage and puts another in: same count, the page follows."""
+    from submissions.models import StageEntry
+
+    make_rubric(proposal_stage, [(1, 100)])
+    _a, b = make_entries(proposal_stage, 2)
+    client.force_login(committee)
+    url = reverse("judging:leaderboard", args=[proposal_stage.competition.slug, proposal_stage.order])
+    assert f'data-innovation="{b.pk}"' in client.get(url).content.decode()
+    StageEntry.objects.filter(stage=proposal_stage, innovation=b).delete()
+    c = f.InnovationFactory(competition=proposal_stage.competition, status="eligible")
+    f.StageEntryFactory(innovation=c, stage=proposal_stage)
+    html = client.get(url).content.decode()
+    assert f'data-innovation="{c.pk}"' in html and f'data-innovation="{b.pk}"' not in html
