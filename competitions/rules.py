@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from competitions.models import CommitteeMember, Competition, Stage
+from kovablik.compiled import bind
 
 
 def committee_seats(user):
@@ -71,7 +72,7 @@ def get_stage_for_committee(user, slug, order) -> Stage:
     sql, params, split = _committee_stage_sql(connection.vendor, user.is_superuser)
     given = {_PLACEHOLDER_SLUG: slug, _PLACEHOLDER_ORDER: int(order), _PLACEHOLDER_USER_ID: user.pk}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [given.get(p, p) if isinstance(p, str | int) else p for p in params])
+        cursor.execute(sql, bind(params, given))
         row = cursor.fetchone()
     if row is None:
         raise Http404

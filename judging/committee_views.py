@@ -29,6 +29,7 @@ from judging.forms import (
 from judging.models import Assignment, PanelMember, ScoreSheet, SheetEvent
 from judging.ranking import TIE_BREAK_ORDER, judge_totals, rank_stage
 from kovablik import caching
+from kovablik.compiled import bind
 from submissions.models import Innovation
 
 PAGE_SIZE = 100
@@ -369,7 +370,7 @@ def _categories_sql(vendor: str) -> tuple[str, tuple]:
 def _categories(competition_id) -> list[Category]:
     """The competition's categories in their order, from SQL compiled once per process (0.3 ms less CPU)."""
     sql, params = _categories_sql(connection.vendor)
-    return list(Category.objects.raw(sql, [competition_id if p == _PLACEHOLDER_COMPETITION_ID else p for p in params]))
+    return list(Category.objects.raw(sql, bind(params, {_PLACEHOLDER_COMPETITION_ID: competition_id})))
 
 
 # The stage's breadcrumb and page links (judging/committee/_nav.html: eleven URLs reversed), rendered once per

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from competitions.models import Stage
 from judging.enums import SheetStatus
 from judging.models import Assignment, Conflict, Criterion, CriterionLevel, CriterionScore, PanelMember
+from kovablik.compiled import bind
 from submissions.enums import InnovationStatus
 from submissions.models import AgencyMembership, Innovation, StageEntry
 
@@ -107,7 +108,7 @@ _STAGE_ID = -7_230_500
 
 def _bind(params, judge, stage_ids=()) -> list:
     values = {_JUDGE_ID: judge.pk, **{_STAGE_ID - i: pk for i, pk in enumerate(stage_ids)}}
-    return [values.get(p, p) if isinstance(p, int) else p for p in params]
+    return bind(params, values)
 
 
 @functools.cache

@@ -19,6 +19,7 @@ from competitions.models import Stage
 from competitions.rules import committee_competitions, get_competition_for_committee
 from judging.enums import SheetStatus
 from judging.models import Assignment, PanelMember
+from kovablik.compiled import bind
 from submissions.enums import InnovationStatus
 
 
@@ -90,7 +91,7 @@ def get_assignment_for_judge(user, pk) -> Assignment:
     sql, params, compiler = _assignment_lookup(connection.alias)
     given = {_PLACEHOLDER_USER_ID: user.pk, _PLACEHOLDER_ASSIGNMENT_ID: pk}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [given.get(p, p) if isinstance(p, int) else p for p in params])
+        cursor.execute(sql, bind(params, given))
         rows = cursor.fetchall()
     if not rows:
         raise Http404

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from competitions.rules import committee_seats
 from judging.rules import judge_seats
+from kovablik.compiled import bind
 from submissions.rules import agency_seats, local_admin_seats
 
 
@@ -64,7 +65,7 @@ def roles_of(user) -> list[Role]:
         return []
     sql, params = _roles_sql(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk if p == _PLACEHOLDER_ID else p for p in params])
+        cursor.execute(sql, bind(params, {_PLACEHOLDER_ID: user.pk}))
         flags = cursor.fetchone()
     if flags is None:
         return []

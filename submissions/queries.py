@@ -5,6 +5,7 @@ import functools
 from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 
+from kovablik.compiled import bind
 from submissions.enums import InnovationStatus
 from submissions.models import Agency, EndorsementDecision, Innovation, ScreeningDecision
 
@@ -100,7 +101,7 @@ def user_agencies(user) -> list[Agency]:
     if not user.is_authenticated or not user.is_active:
         return []
     sql, params = _user_agencies_sql(connection.vendor)
-    return list(Agency.objects.raw(sql, [user.pk if p == _PLACEHOLDER_USER_ID else p for p in params]))
+    return list(Agency.objects.raw(sql, bind(params, {_PLACEHOLDER_USER_ID: user.pk})))
 
 
 def card_versions(user) -> list[tuple]:
@@ -109,5 +110,5 @@ def card_versions(user) -> list[tuple]:
         return []
     sql, params = _card_versions_sql(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk if p == _PLACEHOLDER_USER_ID else p for p in params])
+        cursor.execute(sql, bind(params, {_PLACEHOLDER_USER_ID: user.pk}))
         return cursor.fetchall()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from competitions.enums import StageKind
 from competitions.models import Competition, Stage
 from kovablik import caching
+from kovablik.compiled import bind
 from kovablik.roles import AGENCY, request_roles
 from submissions import eligibility, queries, rules, services, timeline
 from submissions.enums import InnovationStatus
@@ -80,7 +81,7 @@ def _open_competitions_now() -> list[Competition]:
     sql, params = _open_competitions_sql(connection.vendor)
     adapt = connection.ops.adapt_datetimefield_value  # how the placeholder went into the parameters
     placeholder, now = adapt(_PLACEHOLDER_AT), adapt(timezone.now())
-    return list(Competition.objects.raw(sql, [now if p == placeholder else p for p in params]))
+    return list(Competition.objects.raw(sql, bind(params, {placeholder: now})))
 
 
 # The rendered cards are kept this long at most; see _innovation_cards for what may lag by as much.
