@@ -133,6 +133,15 @@ class Certificate(models.Model):
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+    # Who revoked it by hand (the committee member); empty when the system revoked it because the entitlement went.
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["competition", "kind", "serial"]

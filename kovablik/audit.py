@@ -80,10 +80,10 @@ def committee_audit(competition) -> list[AuditEntry]:
         entries.append(
             AuditEntry(w.published_at, str(_("Winners published")), _name(w.published_by), str(competition), "", "")
         )
-    for c in Certificate.objects.filter(competition=competition, revoked_at__isnull=False):
+    for c in Certificate.objects.filter(competition=competition, revoked_at__isnull=False).select_related("revoked_by"):
         entries.append(
-            AuditEntry(c.revoked_at, str(_("Certificate revoked")), "", c.holder,
-                       f"{c.serial} · {c.get_kind_display()}", c.revoked_reason)
+            AuditEntry(c.revoked_at, str(_("Certificate revoked")), _name(c.revoked_by) or str(_("automatic")),
+                       c.holder, f"{c.serial} · {c.get_kind_display()}", c.revoked_reason)
         )  # fmt: skip
     for o in Objection.objects.filter(
         snapshot__stage__competition=competition, answered_at__isnull=False

@@ -487,12 +487,14 @@ def resume_unfinished_jobs() -> int:
 
 @transaction.atomic
 def revoke_certificate(*, certificate, reason: str, actor) -> Certificate:
-    """Revoke a certificate: the verify page then says so. Effects: sets revoked_at and revoked_reason."""
+    """Revoke a certificate: the verify page then says so. Effects: sets revoked_at, revoked_reason and revoked_by
+    (the committee's audit timeline shows who)."""
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.revoked_at is None:
         certificate.revoked_at = timezone.now()
         certificate.revoked_reason = reason
-        certificate.save(update_fields=["revoked_at", "revoked_reason"])
+        certificate.revoked_by = actor
+        certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
     return certificate
 
 

@@ -91,3 +91,27 @@ def test_audit_query_count_does_not_grow_with_rows(client, committee, competitio
     add_screenings(19)
     with django_assert_num_queries(13):
         client.get(url)
+
+
+def test_a_revocation_shows_who_revoked_it_and_a_system_one_says_automatic(client, competition, committee):
+    from awards.services.certificates import revoke_certificate
+    from kovablik.audit import committee_audit
+
+    innovation = f.InnovationFactory(competition=competition, status="eligible")
+    by_hand = f.CertificateFactory(competition=competition, innovation=innovation, holder="Dinas Kesehatan")
+    revoke_certificate(certificate=by_hand, reason="Nama instansi salah ketik", actor=committee)
+    by_hand.refresh_from_db()
+    assert by_hand.revoked_by == committee
+    other = f.InnovationFactory(competition=competition, status="eligible")
+    automatic = f.CertificateFactory(competition=competition, innovation=other, holder="Dinas Pendidikan")
+    automatic.revoked_at = timezone.now()
+    automatic.revoked_reason = "Tidak lagi berhak"
+    automatic.save()
+
+    actors = {
+        e.subject: e.actor
+        for e in committee_audit(competition)
+        if e.reason in {"Nama instansi salah ketik", "Tidak lagi berhak"}
+    }
+    assert actors["Dinas Kesehatan"] == (committee.get_full_name() or committee.get_username())
+    assert actors["Dinas Pendidikan"] not in ("", None)  # "automatic", translated
