@@ -47,33 +47,48 @@ def _in_thread(target, results, key):
     return thread
 
 
-def test_second_save_from_a_stale_copy_is_refused_not_lost(sheet):
-    c1, _c2 = sheet.assignment.stage.criteria.order_by("order")
-    judge = sheet.assignment.judge
+def while_first_holds_lock(first, second, waiting_for: str) -> dict:
+    """Run first() in a transaction kept open until second(), in another thread, waits on the row lock it took.
+
+    Returns {"first": ..., "second": ...}, each the call's result or the exception it raised.
+    """
     first_holds_lock = threading.Event()
     release_first = threading.Event()
     results = {}
 
-    def first():
+    def hold():
         with transaction.atomic():
-            services.save_sheet(sheet=sheet, scores={c1.pk: "7"}, comment="A", version=0, actor=judge)
+            result = first()
             first_holds_lock.set()
             release_first.wait(30)
-        return "saved"
+        return result
 
-    def second():
+    def then_second():
         first_holds_lock.wait(30)
-        return services.save_sheet(sheet=sheet, scores={c1.pk: "3"}, comment="B", version=0, actor=judge)
+        return second()
 
-    t1 = _in_thread(first, results, "first")
-    t2 = _in_thread(second, results, "second")
-    first_holds_lock.wait(30)
-    wait_for(_blocked_on_lock, timeout=30, message="the second save to wait for the row lock")
-    release_first.set()
-    t1.join(30)
-    t2.join(30)
+    threads = [_in_thread(hold, results, "first"), _in_thread(then_second, results, "second")]
+    try:
+        first_holds_lock.wait(30)
+        wait_for(_blocked_on_lock, timeout=30, message=waiting_for)
+    finally:
+        release_first.set()
+        for thread in threads:
+            thread.join(30)
+    return results
 
-    assert results["first"] == "saved"
+
+def test_second_save_from_a_stale_copy_is_refused_not_lost(sheet):
+    c1, _c2 = sheet.assignment.stage.criteria.order_by("order")
+    judge = sheet.assignment.judge
+
+    results = while_first_holds_lock(
+        lambda: services.save_sheet(sheet=sheet, scores={c1.pk: "7"}, comment="A", version=0, actor=judge),
+        lambda: services.save_sheet(sheet=sheet, scores={c1.pk: "3"}, comment="B", version=0, actor=judge),
+        waiting_for="the second save to wait for the row lock",
+    )
+
+    assert isinstance(results["first"], ScoreSheet)
     assert isinstance(results["second"], services.StaleSheet)
     fresh = ScoreSheet.objects.get(pk=sheet.pk)
     assert fresh.version == 1 and fresh.comment == "A"
@@ -84,31 +99,14 @@ def test_second_save_from_a_stale_copy_is_refused_not_lost(sheet):
 def test_two_blind_saves_of_different_criteria_both_survive(sheet):
     c1, c2 = sheet.assignment.stage.criteria.order_by("order")
     judge = sheet.assignment.judge
-    first_holds_lock = threading.Event()
-    release_first = threading.Event()
-    results = {}
 
-    def first():
-        with transaction.atomic():
-            services.save_sheet(sheet=sheet, scores={c1.pk: "7"}, comment=None, version=None, actor=judge)
-            first_holds_lock.set()
-            release_first.wait(30)
-        return "saved"
+    results = while_first_holds_lock(
+        lambda: services.save_sheet(sheet=sheet, scores={c1.pk: "7"}, comment=None, version=None, actor=judge),
+        lambda: services.save_sheet(sheet=sheet, scores={c2.pk: "4"}, comment=None, version=None, actor=judge),
+        waiting_for="the second save to wait for the row lock",
+    )
 
-    def second():
-        first_holds_lock.wait(30)
-        services.save_sheet(sheet=sheet, scores={c2.pk: "4"}, comment=None, version=None, actor=judge)
-        return "saved"
-
-    t1 = _in_thread(first, results, "first")
-    t2 = _in_thread(second, results, "second")
-    first_holds_lock.wait(30)
-    wait_for(_blocked_on_lock, timeout=30, message="the second save to wait for the row lock")
-    release_first.set()
-    t1.join(30)
-    t2.join(30)
-
-    assert results == {"first": "saved", "second": "saved"}
+    assert isinstance(results["first"], ScoreSheet) and isinstance(results["second"], ScoreSheet)
     fresh = ScoreSheet.objects.get(pk=sheet.pk)
     assert fresh.version == 2
     assert {s.criterion_id: str(s.value) for s in fresh.scores.all()} == {c1.pk: "7.00", c2.pk: "4.00"}

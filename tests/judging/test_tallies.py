@@ -1,7 +1,6 @@
 """Entry tallies stay equal to a computation from the sheets, whatever path changes the sheets."""
 
 import io
-import threading
 from decimal import Decimal
 from fractions import Fraction
 
@@ -15,8 +14,8 @@ from judging.models import Assignment, EntryTally, ScoreSheet
 from judging.ranking import rank_stage
 from tests import factories as f
 from tests.judging.builders import make_entries, make_rubric, score
-from tests.judging.test_concurrency import _blocked_on_lock, _in_thread
-from tests.services import require_postgres, wait_for
+from tests.judging.test_concurrency import while_first_holds_lock
+from tests.services import require_postgres
 
 FIELDS = list(tallies.FIELDS)
 
@@ -158,30 +157,12 @@ def test_two_judges_submitting_at_once_both_count():
             services.save_sheet(sheet=sheet, scores={criterion.pk: "4"}, comment="", version=None, actor=judge)
         )
     tallies.refresh(stage, [innovation.pk])  # the row exists, so both transactions lock the same row
-    first_holds_lock = threading.Event()
-    release_first = threading.Event()
-    results = {}
-
-    def first():
-        with transaction.atomic():
-            services.submit_sheet(sheet=sheets[0], actor=judges[0])
-            first_holds_lock.set()
-            release_first.wait(30)
-        return "submitted"
-
-    def second():
-        first_holds_lock.wait(30)
-        services.submit_sheet(sheet=sheets[1], actor=judges[1])
-        return "submitted"
-
-    t1 = _in_thread(first, results, "first")
-    t2 = _in_thread(second, results, "second")
-    first_holds_lock.wait(30)
-    wait_for(_blocked_on_lock, timeout=30, message="the second submission to wait for the tally's row lock")
-    release_first.set()
-    t1.join(30)
-    t2.join(30)
-    assert results == {"first": "submitted", "second": "submitted"}
+    results = while_first_holds_lock(
+        lambda: services.submit_sheet(sheet=sheets[0], actor=judges[0]),
+        lambda: services.submit_sheet(sheet=sheets[1], actor=judges[1]),
+        waiting_for="the second submission to wait for the tally's row lock",
+    )
+    assert isinstance(results["first"], ScoreSheet) and isinstance(results["second"], ScoreSheet)
     tally = EntryTally.objects.get(stage=stage, innovation=innovation)
     assert tally.sheets == 2 and tally.total_sum == Decimal("80.0000")
 
