@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from kovablik import caching
 from kovablik.caching import CACHE_DOWN  # Redis stopped or unreachable: the page renders without the cache
 
 logger = logging.getLogger(__name__)
@@ -180,16 +181,10 @@ def rows_html(snapshot, rows) -> str:
     Pages that are not cached whole (signed-in visitors, the list's own page) still skip reading its rows.
     """
     key = f"awards:public_rows:{snapshot.content_hash}:{get_language()}"
-    try:
-        html = cache.get(key)
-    except CACHE_DOWN:
-        return render_to_string("awards/_public_rows.html", {"rows": rows})
+    html = caching.get(key)
     if html is None:
         html = render_to_string("awards/_public_rows.html", {"rows": rows})
-        try:
-            cache.set(key, str(html), ROWS_MAX_AGE_SECONDS)
-        except CACHE_DOWN:
-            logger.warning("cache unreachable: public list rows not stored")
+        caching.set(key, str(html), ROWS_MAX_AGE_SECONDS)
     return mark_safe(html)  # our own template's output, stored as rendered
 
 
