@@ -9,6 +9,7 @@ from functools import partial
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -360,15 +361,7 @@ def advance_to_stage(*, innovation_ids, stage, actor) -> int:
     Innovation.stage_reached to `stage` where it is earlier. Notifies no one (the publisher e-mails).
     Returns how many innovations entered the stage for the first time.
     """
-    ids = list(innovation_ids)
-    # Lock first, then update through a plain queryset: PostgreSQL refuses FOR UPDATE on the outer join that the
-    # nullable stage_reached filter needs.
-    locked = list(
-        Innovation.objects.select_for_update()
-        .filter(pk__in=ids, competition=stage.competition)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    locked = _lock_entries(innovation_ids, stage.competition)
     existing = set(
         StageEntry.objects.filter(stage=stage, innovation_id__in=locked).values_list("innovation_id", flat=True)
     )
@@ -385,24 +378,25 @@ def remove_from_stage(*, innovation_ids, stage, actor) -> int:
     have an entry in (None when none). Judging in `stage` is the caller's to release first. Notifies no one.
     Returns how many entries were removed.
     """
-    ids = list(innovation_ids)
-    locked = list(
+    locked = _lock_entries(innovation_ids, stage.competition)
+    removed, _ = StageEntry.objects.filter(stage=stage, innovation_id__in=locked).delete()
+    latest = StageEntry.objects.filter(innovation=OuterRef("pk")).order_by("-stage__order").values("stage_id")[:1]
+    Innovation.objects.filter(pk__in=locked, stage_reached=stage).update(stage_reached_id=Subquery(latest))
+    return removed
+
+
+def _lock_entries(innovation_ids, competition) -> list[int]:
+    """Lock the given innovations of `competition` (in id order, so concurrent callers cannot deadlock); their ids.
+
+    Only the ids: PostgreSQL refuses FOR UPDATE on the outer join that a nullable stage_reached filter needs, so the
+    callers update through a plain queryset afterwards.
+    """
+    return list(
         Innovation.objects.select_for_update()
-        .filter(pk__in=ids, competition=stage.competition)
+        .filter(pk__in=list(innovation_ids), competition=competition)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    removed, _ = StageEntry.objects.filter(stage=stage, innovation_id__in=locked).delete()
-    latest = {}
-    for innovation_id, stage_id in (
-        StageEntry.objects.filter(innovation_id__in=locked)
-        .order_by("innovation_id", "stage__order")
-        .values_list("innovation_id", "stage_id")
-    ):
-        latest[innovation_id] = stage_id  # ordered by stage, so the last one wins
-    for pk in locked:
-        Innovation.objects.filter(pk=pk, stage_reached=stage).update(stage_reached_id=latest.get(pk))
-    return removed
 
 
 # Agencies and their members ------------------------------------------------------------------------------------

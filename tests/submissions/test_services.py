@@ -131,3 +131,32 @@ def test_save_draft_refused_when_locked(complete, questions, agency_member):
     services.submit(innovation=complete, actor=agency_member)
     with pytest.raises(services.Refused):
         services.save_draft(innovation=complete, header={}, answers={questions[0].pk: "x"}, actor=agency_member)
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_remove_from_stage_steps_back_in_the_same_queries_for_any_number(
+    n, competition, committee, django_assert_num_queries
+):
+    proposal = f.StageFactory(competition=competition, order=3, kind="proposal")
+    presentation = f.StageFactory(competition=competition, order=4, kind="presentation")
+    reached = f.InnovationFactory.create_batch(n, competition=competition, status=InnovationStatus.ELIGIBLE)
+    services.advance_to_stage(innovation_ids=[i.pk for i in reached], stage=proposal, actor=committee)
+    services.advance_to_stage(innovation_ids=[i.pk for i in reached], stage=presentation, actor=committee)
+    # Never in the proposal stage (a direct entry): it has no stage to step back to.
+    direct = f.InnovationFactory(competition=competition, status=InnovationStatus.ELIGIBLE)
+    services.advance_to_stage(innovation_ids=[direct.pk], stage=presentation, actor=committee)
+    kept = f.InnovationFactory(competition=competition, status=InnovationStatus.ELIGIBLE)
+    services.advance_to_stage(innovation_ids=[kept.pk], stage=presentation, actor=committee)
+
+    with django_assert_num_queries(3):  # the lock, the delete, one update (not one per entry)
+        removed = services.remove_from_stage(
+            innovation_ids=[i.pk for i in [*reached, direct]], stage=presentation, actor=committee
+        )
+
+    assert removed == n + 1
+    assert {i.stage_reached_id for i in type(direct).objects.filter(pk__in=[i.pk for i in reached])} == {proposal.pk}
+    direct.refresh_from_db()
+    kept.refresh_from_db()
+    assert direct.stage_reached_id is None
+    assert kept.stage_reached_id == presentation.pk
+    assert set(StageEntry.objects.filter(stage=presentation).values_list("innovation_id", flat=True)) == {kept.pk}
