@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -19,6 +18,7 @@ import time
 from pathlib import Path
 
 from bench.config import ROOT
+from bench.load import stop_group
 from bench.seed import Loader
 
 
@@ -143,15 +143,10 @@ class Worker:
         self.peak_pss_kb = max(self.peak_pss_kb, pss)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.sample()
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
         if self.proc:
+            if self.proc.poll() is None:
+                self.sample()
+            stop_group(self.proc)
             self._log.close()
 
 

@@ -85,15 +85,22 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not answer /healthz/ within 60 s")
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
         if self.proc:
+            stop_group(self.proc)
             self._log.close()
+
+
+def stop_group(proc: subprocess.Popen, timeout: float = 30):
+    """End a process started with start_new_session=True and its children: SIGTERM to the group, SIGKILL if it has
+    not exited within `timeout` seconds."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
