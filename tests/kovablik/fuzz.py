@@ -3,7 +3,7 @@
 import hashlib
 
 from django.db import connection
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kovablik.backup import model_tables
@@ -94,3 +94,20 @@ def assert_refused_or_whole(response, before):
     if response.status_code not in (301, 302, 303):
         changed = changed_tables(before, database_fingerprint())
         assert changed == [], f"refused with {response.status_code} but wrote to {changed}"
+
+
+def post_refused_or_whole(client, url, data):
+    """Post data to url: never a server error, and a refused post wrote nothing."""
+    before = database_fingerprint()
+    assert_refused_or_whole(client.post(url, data), before)
+
+
+def fuzz_form(client, url, fields, fuzz_settings=FUZZ):
+    """Post hostile values for the form's fields to url: never a server error, a refused post writes nothing."""
+
+    @fuzz_settings
+    @given(data=form_data(fields))
+    def fuzz(data):
+        post_refused_or_whole(client, url, data)
+
+    fuzz()

@@ -13,9 +13,9 @@ from tests import factories as f
 from tests.kovablik.fuzz import (
     FUZZ,
     assert_no_server_error,
-    assert_refused_or_whole,
-    database_fingerprint,
     form_data,
+    fuzz_form,
+    post_refused_or_whole,
 )
 
 
@@ -115,66 +115,31 @@ def test_fuzz_proposal_form(client, draft, agency_member, url_name):
 def test_fuzz_start_innovation(client, draft, agency_member, competition):
     client.force_login(agency_member)
     url = reverse("submissions:start", args=[competition.slug])
-
-    @FUZZ
-    @given(data=form_data(["agency", "group", "category", "title"]))
-    def fuzz(data):
-        before = database_fingerprint()
-        assert_refused_or_whole(client.post(url, data), before)
-
-    fuzz()
+    fuzz_form(client, url, ["agency", "group", "category", "title"])
 
 
 def test_fuzz_attachment_form_fields(client, draft, agency_member):
     client.force_login(agency_member)
     url = reverse("submissions:upload", args=[draft.pk])
-
-    @FUZZ
-    @given(data=form_data(["requirement", "file"]))
-    def fuzz(data):
-        before = database_fingerprint()
-        assert_refused_or_whole(client.post(url, data), before)
-
-    fuzz()
+    fuzz_form(client, url, ["requirement", "file"])
 
 
 def test_fuzz_screening_decision(client, submitted, committee, competition):
     client.force_login(committee)
     url = reverse("submissions:screening_decide", args=[competition.slug, submitted.pk])
-
-    @FUZZ
-    @given(data=form_data(["outcome", "reason", "check_complete", "check_eligible", "action"]))
-    def fuzz(data):
-        before = database_fingerprint()
-        assert_refused_or_whole(client.post(url, data), before)
-
-    fuzz()
+    fuzz_form(client, url, ["outcome", "reason", "check_complete", "check_eligible", "action"])
 
 
 def test_fuzz_screening_bulk(client, submitted, committee, competition):
     client.force_login(committee)
     url = reverse("submissions:screening_bulk", args=[competition.slug])
-
-    @FUZZ
-    @given(data=form_data(["innovations", "outcome", "reason", "confirmed"]))
-    def fuzz(data):
-        before = database_fingerprint()
-        assert_refused_or_whole(client.post(url, data), before)
-
-    fuzz()
+    fuzz_form(client, url, ["innovations", "outcome", "reason", "confirmed"])
 
 
 def test_fuzz_endorsement(client, submitted, local_admin):
     client.force_login(local_admin)
     url = reverse("submissions:endorse", args=[submitted.pk])
-
-    @FUZZ
-    @given(data=form_data(["outcome", "comment"]))
-    def fuzz(data):
-        before = database_fingerprint()
-        assert_refused_or_whole(client.post(url, data), before)
-
-    fuzz()
+    fuzz_form(client, url, ["outcome", "comment"])
 
 
 def test_fuzz_agency_create_and_invite(client, committee, agency):
@@ -186,10 +151,8 @@ def test_fuzz_agency_create_and_invite(client, committee, agency):
         invite=form_data(["email", "is_contact"]),
     )
     def fuzz(create, invite):
-        before = database_fingerprint()
-        assert_refused_or_whole(client.post(reverse("submissions:agency_create"), create), before)
-        before = database_fingerprint()
-        assert_refused_or_whole(client.post(reverse("submissions:agency_invite", args=[agency.pk]), invite), before)
+        post_refused_or_whole(client, reverse("submissions:agency_create"), create)
+        post_refused_or_whole(client, reverse("submissions:agency_invite", args=[agency.pk]), invite)
 
     fuzz()
 
@@ -197,14 +160,7 @@ def test_fuzz_agency_create_and_invite(client, committee, agency):
 def test_fuzz_shortlist_rule(client, committee, competition, proposal_stage):
     client.force_login(committee)
     url = reverse("awards:shortlist", args=[competition.slug, proposal_stage.pk])
-
-    @FUZZ
-    @given(data=form_data(["rule", "top_n", "pass_mark", "quota_by", "objection_days", "correction_reason", "action"]))
-    def fuzz(data):
-        before = database_fingerprint()
-        assert_refused_or_whole(client.post(url, data), before)
-
-    fuzz()
+    fuzz_form(client, url, ["rule", "top_n", "pass_mark", "quota_by", "objection_days", "correction_reason", "action"])
 
 
 def test_fuzz_winners_and_certificate_forms(client, committee, competition, submitted):
@@ -218,12 +174,8 @@ def test_fuzz_winners_and_certificate_forms(client, committee, competition, subm
         revoke=form_data(["reason"]),
     )
     def fuzz(award, revoke):
-        before = database_fingerprint()
-        response = client.post(reverse("awards:assign_award", args=[competition.slug, category.pk]), award)
-        assert_refused_or_whole(response, before)
-        before = database_fingerprint()
-        response = client.post(reverse("awards:revoke", args=[competition.slug, certificate.pk]), revoke)
-        assert_refused_or_whole(response, before)
+        post_refused_or_whole(client, reverse("awards:assign_award", args=[competition.slug, category.pk]), award)
+        post_refused_or_whole(client, reverse("awards:revoke", args=[competition.slug, certificate.pk]), revoke)
 
     fuzz()
 
@@ -261,7 +213,6 @@ def test_fuzz_public_verify_and_objection(client, competition, proposal_stage, c
     @given(lookup=form_data(["code"]), objection=form_data(["innovation", "name", "email", "reason"]))
     def fuzz(lookup, objection):
         assert_no_server_error(client.get(reverse("awards:verify_lookup"), lookup))
-        before = database_fingerprint()
-        assert_refused_or_whole(client.post(url, objection), before)
+        post_refused_or_whole(client, url, objection)
 
     fuzz()

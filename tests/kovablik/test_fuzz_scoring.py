@@ -10,7 +10,14 @@ from hypothesis import given, settings
 
 from judging.models import CriterionScore, ScoreSheet
 from tests import factories as f
-from tests.kovablik.fuzz import FUZZ, assert_refused_or_whole, database_fingerprint, form_data
+from tests.kovablik.fuzz import (
+    FUZZ,
+    assert_refused_or_whole,
+    database_fingerprint,
+    form_data,
+    fuzz_form,
+    post_refused_or_whole,
+)
 
 
 @pytest.fixture
@@ -85,14 +92,7 @@ def test_fuzz_score_sheet_autosave(client, judge, assignment, rubric):
 def test_fuzz_conflict_declaration(client, judge, assignment):
     client.force_login(judge)
     url = reverse("judging:declare_conflict", args=[assignment.pk])
-
-    @FUZZ
-    @given(data=form_data(["scope", "reason"]))
-    def fuzz(data):
-        before = database_fingerprint()
-        assert_refused_or_whole(client.post(url, data), before)
-
-    fuzz()
+    fuzz_form(client, url, ["scope", "reason"])
 
 
 RUBRIC_FIELDS = [
@@ -117,13 +117,7 @@ def test_fuzz_committee_rubric_form(client, committee, competition, proposal_sta
     url = reverse("judging:rubric", args=[competition.slug, proposal_stage.order])
 
     # Fewer examples: a forged TOTAL_FORMS makes the page render up to Django's 1,000-form cap, which is slow.
-    @settings(FUZZ, max_examples=5)
-    @given(data=form_data(RUBRIC_FIELDS))
-    def fuzz(data):
-        before = database_fingerprint()
-        assert_refused_or_whole(client.post(url, data), before)
-
-    fuzz()
+    fuzz_form(client, url, RUBRIC_FIELDS, settings(FUZZ, max_examples=5))
 
 
 def test_fuzz_committee_panel_and_assignment_forms(client, committee, competition, proposal_stage, rubric):
@@ -137,7 +131,6 @@ def test_fuzz_committee_panel_and_assignment_forms(client, committee, competitio
     )
     def fuzz(panel, manual):
         for url_name, data in (("panel", panel), ("assignment", manual)):
-            before = database_fingerprint()
-            assert_refused_or_whole(client.post(reverse(f"judging:{url_name}", args=args), data), before)
+            post_refused_or_whole(client, reverse(f"judging:{url_name}", args=args), data)
 
     fuzz()
