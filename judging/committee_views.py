@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from competitions.models import Category
 from competitions.rules import get_competition_for_committee
-from competitions.rules import get_stage_for_committee as committee_stage
 from judging import export, queries, rules, services
 from judging.forms import (
     CopyRubricForm,
@@ -391,7 +390,7 @@ def _stage_nav(stage) -> str:
 
 @login_required
 def leaderboard(request, slug, order):
-    stage = committee_stage(request.user, slug, order)  # one query, not rules.get_stage_for_committee's two
+    stage = rules.get_stage_for_committee(request.user, slug, order)
     categories = _categories(stage.competition_id)
     category = None
     chosen = request.GET.get("category", "")
