@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -125,11 +126,8 @@ def describe_rule(rule, params) -> str:
         return gettext("Top %(n)s") % {"n": params.get("n")}
     if rule == ShortlistRule.PASS_MARK:
         mark = params.get("pass_mark")
-        try:
-            text = f"{Decimal(str(mark)):f}"
-            mark = number_format(Decimal(text.rstrip("0").rstrip(".") if "." in text else text))
-        except (InvalidOperation, TypeError):
-            pass
+        with suppress(InvalidOperation):  # not a number: shown as stored
+            mark = number_format(Decimal(str(mark)).normalize())  # "85.00" reads 85, "72.50" reads 72,5
         return gettext("pass mark %(mark)s") % {"mark": mark}
     if rule == ShortlistRule.QUOTA:
         by = params.get("by")

@@ -288,6 +288,8 @@ def test_describe_rule_reads_as_a_sentence(ranked):
 
     assert service.describe_rule("top_n", {"n": 20}) == "20 Teratas"
     assert service.describe_rule("pass_mark", {"pass_mark": "85.00"}) == "nilai batas lulus 85"
+    assert service.describe_rule("pass_mark", {"pass_mark": "100.00"}) == "nilai batas lulus 100"
+    assert service.describe_rule("pass_mark", {"pass_mark": "72.50"}) == "nilai batas lulus 72,5"
     quota = service.describe_rule("quota", {"by": "category", "quotas": {str(health.pk): 2, str(school.pk): 1}})
     assert quota.startswith("kuota per kategori: ") and "Kesehatan 2" in quota and "Pendidikan 1" in quota
 
