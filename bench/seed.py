@@ -172,9 +172,41 @@ def sheet_total(values: list[int]) -> Decimal:
     return (Decimal(num) / Decimal(den)).quantize(Q4, rounding=ROUND_HALF_UP)
 
 
+def seed_entry_form(
+    load: Loader, competition_id: int, *, entry_cap: int | None, first_question_required: bool
+) -> tuple[list[int], int, list[int]]:
+    """The competition's CATEGORIES, its one group ("umum", 24 months of implementation, `entry_cap` entries per
+    agency) and the group's SECTIONS as questions of 600 words, required from the second on (from the first too when
+    `first_question_required`). Returns the category ids, the group id and the question ids."""
+    from competitions.models import Category, EntryGroup, Question
+
+    category_ids = load.ids(Category, len(CATEGORIES))
+    load.copy(
+        Category,
+        ["id", "competition", "name", "order"],
+        [(pk, competition_id, name, i) for i, (pk, name) in enumerate(zip(category_ids, CATEGORIES, strict=True))],
+    )
+    [group_id] = load.ids(EntryGroup, 1)
+    load.copy(
+        EntryGroup,
+        ["id", "competition", "kind", "min_implementation_months", "entry_cap_per_agency"],
+        [(group_id, competition_id, "umum", 24, entry_cap)],
+    )
+    question_ids = load.ids(Question, len(SECTIONS))
+    load.copy(
+        Question,
+        ["id", "group", "order", "title", "word_limit", "required"],
+        [
+            (pk, group_id, i + 1, title, 600, i > 0 or first_question_required)
+            for i, (pk, title) in enumerate(zip(question_ids, SECTIONS, strict=True))
+        ],
+    )
+    return category_ids, group_id, question_ids
+
+
 def seed(size: Size, *, seed_value: int = 2026, prefix: str | None = None) -> Seeded:
     """Seed one competition of the given size; returns the ids the measurements need."""
-    from competitions.models import Category, CommitteeMember, Competition, EntryGroup, Question, Region, Stage
+    from competitions.models import CommitteeMember, Competition, Region, Stage
     from judging.models import Assignment, Criterion, CriterionScore, PanelMember, ScoreSheet
     from submissions.models import Agency, AgencyMembership, Answer, Innovation, StageEntry
 
@@ -221,26 +253,8 @@ def seed(size: Size, *, seed_value: int = 2026, prefix: str | None = None) -> Se
             )
         ],
     )
-    category_ids = load.ids(Category, len(CATEGORIES))
-    load.copy(
-        Category,
-        ["id", "competition", "name", "order"],
-        [(pk, competition_id, name, i) for i, (pk, name) in enumerate(zip(category_ids, CATEGORIES, strict=True))],
-    )
-    [group_id] = load.ids(EntryGroup, 1)
-    load.copy(
-        EntryGroup,
-        ["id", "competition", "kind", "min_implementation_months", "entry_cap_per_agency"],
-        [(group_id, competition_id, "umum", 24, None)],
-    )
-    question_ids = load.ids(Question, len(SECTIONS))
-    load.copy(
-        Question,
-        ["id", "group", "order", "title", "word_limit", "required"],
-        [
-            (pk, group_id, i + 1, title, 600, i > 0)
-            for i, (pk, title) in enumerate(zip(question_ids, SECTIONS, strict=True))
-        ],
+    category_ids, group_id, question_ids = seed_entry_form(
+        load, competition_id, entry_cap=None, first_question_required=False
     )
     submission_stage_id, screening_stage_id, proposal_stage_id = load.ids(Stage, 3)
     stage_columns = ["id", "competition", "order", "kind", "name", "opens_at", "closes_at", "shortlist_size"]

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.load import LUA, ensure_wrk, fetch, login_cookie
-from bench.seed import ANSWER_TEXT, CATEGORIES, SECTIONS, Loader
+from bench.seed import ANSWER_TEXT, Loader, seed_entry_form
 
 PDF_BYTES = 1_048_576
 BOUNDARY = "----kovablikbench7f3a9c"
@@ -66,7 +66,7 @@ def seed_surge(n: int, tag: str = "") -> dict:
     """A competition with an open submission window and n + 1 drafts from n + 1 agencies (one for the pre-check)."""
     from django.contrib.auth import get_user_model
 
-    from competitions.models import AttachmentRequirement, Category, Competition, EntryGroup, Question, Region, Stage
+    from competitions.models import AttachmentRequirement, Competition, Region, Stage
     from submissions.models import Agency, AgencyMembership, Innovation
 
     load = Loader()
@@ -80,23 +80,8 @@ def seed_surge(n: int, tag: str = "") -> dict:
         ["id", "name", "slug", "year", "level", "organiser", "is_public"],
         [(competition_id, f"Lonjakan Tenggat Bench{tag}", f"bench-surge{tag}", 2026, "national", "KemenPAN-RB", True)],
     )
-    category_ids = load.ids(Category, len(CATEGORIES))
-    load.copy(
-        Category,
-        ["id", "competition", "name", "order"],
-        [(pk, competition_id, name, i) for i, (pk, name) in enumerate(zip(category_ids, CATEGORIES, strict=True))],
-    )
-    [group_id] = load.ids(EntryGroup, 1)
-    load.copy(
-        EntryGroup,
-        ["id", "competition", "kind", "min_implementation_months", "entry_cap_per_agency"],
-        [(group_id, competition_id, "umum", 24, 3)],
-    )
-    question_ids = load.ids(Question, len(SECTIONS))
-    load.copy(
-        Question,
-        ["id", "group", "order", "title", "word_limit", "required"],
-        [(pk, group_id, i + 1, t, 600, True) for i, (pk, t) in enumerate(zip(question_ids, SECTIONS, strict=True))],
+    category_ids, group_id, question_ids = seed_entry_form(
+        load, competition_id, entry_cap=3, first_question_required=True
     )
     [stage_id] = load.ids(Stage, 1)
     load.copy(
