@@ -229,13 +229,6 @@ def _tallies_current(stage, rows, criteria, method) -> bool:
     return True
 
 
-def _exact(total_sum: Decimal | None, n: int) -> tuple[int, int] | None:
-    """An exact mean as (sum in 1/10000 units, count); turned into a Fraction and an integer sort key later."""
-    if total_sum is None or not n:
-        return None
-    return int(total_sum.scaleb(4)), n
-
-
 def _round_pair(pair) -> Decimal | None:
     """(sum in 1/10000 units, count) -> the mean rounded half-up to 4 decimals, in integer arithmetic."""
     if pair is None:
