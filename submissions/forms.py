@@ -2,7 +2,6 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from competitions.enums import GroupKind
@@ -46,12 +45,8 @@ class ProposalForm(forms.Form):
         self.innovation = innovation
         self.questions = questions
         self.fields.update(forms.fields_for_model(Innovation, fields=PROPOSAL_HEADER, exclude=["video_url"]))
-        self.fields["video_url"] = forms.URLField(
-            label=capfirst(Innovation._meta.get_field("video_url").verbose_name),
-            required=False,
-            assume_scheme="https",
-            max_length=200,
-        )
+        # The model's own form field (label, length), with a link typed without a scheme taken as https.
+        self.fields["video_url"] = Innovation._meta.get_field("video_url").formfield(assume_scheme="https")
         for name in PROPOSAL_HEADER:
             self.fields[name].required = False
         self.fields["category"].queryset = innovation.competition.categories.all()

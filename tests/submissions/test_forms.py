@@ -222,3 +222,18 @@ def test_bulk_screening_refuses_an_id_beyond_64_bits_without_a_server_error(clie
         {"innovations": [str(2**70)], "outcome": "eligible", "reason": "Lengkap"},
     )
     assert response.status_code in (200, 400)
+
+
+def test_a_video_link_without_scheme_is_saved_as_https_and_an_overlong_one_is_refused(member_client, draft, questions):
+    data = form_data(draft, questions, action="save", video_url="youtu.be/abc123")
+    response = post(member_client, draft, data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.video_url == "https://youtu.be/abc123"
+
+    too_long = "https://youtu.be/" + "a" * 200
+    response = post(member_client, draft, form_data(draft, questions, action="save", video_url=too_long))
+    assert response.status_code == 400
+    assert response.context["form"].errors["video_url"]
+    draft.refresh_from_db()
+    assert draft.video_url == "https://youtu.be/abc123"
