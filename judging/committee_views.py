@@ -325,7 +325,7 @@ def _ranking_version(stage) -> str:
     return f"{last if last is not None else '-'}|{tallied}|{entered}|{newest_entry}|{settings}"
 
 
-def _leaderboard_table(request, stage, category, page_number) -> str:
+def _leaderboard_table(stage, category, page_number) -> str:
     """The ranked rows of one page with the judges' totals, and the pager, rendered."""
     entries = rank_stage(stage, category=category)
     # 50 rows a page: the ranking is computed for the whole stage (or category), the page's rows are dressed.
@@ -407,7 +407,7 @@ def leaderboard(request, slug, order):
     )
     table = caching.get(key)
     if table is None:
-        table = _leaderboard_table(request, stage, category, page_number)
+        table = _leaderboard_table(stage, category, page_number)
         caching.set(key, table, LEADERBOARD_CACHE_SECONDS)
     return render(
         request,
