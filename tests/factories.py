@@ -1,10 +1,12 @@
 """factory_boy factories for every model; apps add their own beside their tests when they need more."""
 
 import datetime
+import hashlib
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from awards import models as awards
@@ -157,6 +159,26 @@ class InnovationFactory(factory.django.DjangoModelFactory):
     @factory.lazy_attribute
     def submitted_at(self):
         return None if self.status == InnovationStatus.DRAFT else timezone.now()
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """A stored attachment whose file holds `content`, its size and digest computed from it."""
+
+    class Meta:
+        model = submissions.Attachment
+
+    class Params:
+        content = b"%PDF-1.4\n%%EOF\n"
+
+    innovation = factory.SubFactory(InnovationFactory)
+    requirement = factory.SubFactory(
+        AttachmentRequirementFactory, competition=factory.SelfAttribute("..innovation.competition")
+    )
+    original_name = "Lampiran.pdf"
+    content_type = "application/pdf"
+    size = factory.LazyAttribute(lambda o: len(o.content))
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.content).hexdigest())
+    file = factory.LazyAttribute(lambda o: ContentFile(o.content, name="lampiran.pdf"))
 
 
 class AnswerFactory(factory.django.DjangoModelFactory):

@@ -2,12 +2,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from judging.enums import SheetStatus
 from judging.models import ScoreSheet
-from submissions.models import Attachment
 from tests import factories as f
 from tests.judging.builders import make_entries, make_rubric, score
 
@@ -119,16 +117,9 @@ def test_anonymised_stage_hides_the_agency_everywhere(client, setup, judge, agen
     innovation.innovator = "Tim Dinas Kesehatan"
     innovation.save()
     requirement = f.AttachmentRequirementFactory(competition=stage.competition, name="SK Tim")
-    attachment = Attachment(
-        innovation=innovation,
-        requirement=requirement,
-        original_name="SK Dinas Kesehatan.pdf",
-        content_type="application/pdf",
-        size=9,
-        sha256="a" * 64,
+    attachment = f.AttachmentFactory(
+        innovation=innovation, requirement=requirement, original_name="SK Dinas Kesehatan.pdf", content=b"%PDF-1.4\n"
     )
-    attachment.file.save("x.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
-    attachment.save()
     login(client, judge)
     pages = [
         client.get(reverse("judging:dashboard")),
@@ -151,17 +142,7 @@ def test_anonymised_stage_hides_the_agency_everywhere(client, setup, judge, agen
 def test_attachment_of_unassigned_innovation_is_404(client, setup, judge):
     stage, _innovation, assignment = setup
     other = make_entries(stage, 1)[0]
-    requirement = f.AttachmentRequirementFactory(competition=stage.competition)
-    attachment = Attachment(
-        innovation=other,
-        requirement=requirement,
-        original_name="a.pdf",
-        content_type="application/pdf",
-        size=3,
-        sha256="b" * 64,
-    )
-    attachment.file.save("a.pdf", ContentFile(b"%PD"), save=False)
-    attachment.save()
+    attachment = f.AttachmentFactory(innovation=other)
     login(client, judge)
     assert client.get(reverse("judging:attachment", args=[assignment.pk, attachment.pk])).status_code == 404
 

@@ -1,9 +1,7 @@
 """Every page of the portal as each role sees it: the URL patterns filled from a small data set, for smoke tests."""
 
-import hashlib
 import re
 
-from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import factories as f
@@ -34,19 +32,7 @@ def portal_data():
     judge = f.PanelMemberFactory(stage=stage, judge=f.UserFactory(username="juri")).judge
     innovation = f.InnovationFactory(competition=competition, agency=agency, category=category, status="submitted")
     f.AssignmentFactory(stage=stage, judge=judge, innovation=innovation)
-    from submissions.models import Attachment
-
-    content = b"%PDF-1.4\n%%EOF\n"
-    attachment = Attachment(
-        innovation=innovation,
-        requirement=f.AttachmentRequirementFactory(competition=competition),
-        original_name="SK.pdf",
-        content_type="application/pdf",
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-    )
-    attachment.file.save("sk.pdf", ContentFile(content), save=False)
-    attachment.save()
+    attachment = f.AttachmentFactory(innovation=innovation, original_name="SK.pdf")
     certificate = f.CertificateFactory(competition=competition, innovation=innovation)
     superuser = f.UserFactory(username="super", is_superuser=True, is_staff=True)
     ids = {

@@ -34,19 +34,7 @@ def make_portal_data():
     stage = f.StageFactory(competition=competition, order=3, kind="proposal", name="Evaluasi Proposal")
     criterion = f.CriterionFactory(stage=stage, name="Kebaruan", weight="15.5")
     innovation = f.InnovationFactory(competition=competition, title="SIPANDU: layanan 24 jam\nbaris kedua")
-    requirement = f.AttachmentRequirementFactory(competition=competition)
-    from submissions.models import Attachment
-
-    attachment = Attachment(
-        innovation=innovation,
-        requirement=requirement,
-        original_name="SK Tim.pdf",
-        content_type="application/pdf",
-        size=9,
-        sha256=hashlib.sha256(b"%PDF-1.4\n").hexdigest(),
-    )
-    attachment.file.save("ignored.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
-    attachment.save()
+    f.AttachmentFactory(innovation=innovation, original_name="SK Tim.pdf", content=b"%PDF-1.4\n")
     assignment = f.AssignmentFactory(stage=stage, innovation=innovation, judge=f.UserFactory(username="juri"))
     f.ScoreSheetFactory(assignment=assignment)
     certificate = f.CertificateFactory(competition=competition, innovation=innovation)
