@@ -36,7 +36,7 @@ def judge_assignments(user):
     """The user's active assignments on stages where their panel seat is active."""
     if not user.is_authenticated or not user.is_active:
         return Assignment.objects.none()
-    seats = PanelMember.objects.filter(judge=user, withdrawn_at__isnull=True).values("stage_id")
+    seats = judge_seats(user).values("stage_id")
     return Assignment.objects.filter(judge=user, released_at__isnull=True, stage_id__in=seats).exclude(
         innovation__status=InnovationStatus.WITHDRAWN
     )
