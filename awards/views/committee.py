@@ -110,7 +110,6 @@ def snapshot(request, slug, pk):
             "snapshot": snapshot,
             "rows": rows,
             "hash_ok": service.compute_hash(snapshot) == snapshot.content_hash,
-            "rule_text": service.describe_rule(snapshot.rule, snapshot.rule_params),
             "objections": snapshot.objections.select_related("innovation", "answered_by"),
             "blockers": service.advance_blockers(snapshot),
             "next_stage": service.next_stage(snapshot.stage),
