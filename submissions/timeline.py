@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from submissions.eligibility import window_problems
 from submissions.enums import InnovationStatus as S
 
 
@@ -55,8 +56,6 @@ def next_action(innovation) -> str:
     if status in (S.SUBMITTED, S.ENDORSED):
         return _("Nothing to do: the committee checks the entry for completeness.")
     if status == S.RETURNED:
-        from submissions.eligibility import window_problems
-
         if window_problems(innovation, timezone.now()):
             return _("Screening has closed, so the returned entry can no longer be sent back; the reason is below.")
         return _("Revise the entry as the comment asks, then submit it again.")
