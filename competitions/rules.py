@@ -63,9 +63,9 @@ def _committee_stage_sql(vendor: str, superuser: bool) -> tuple[str, tuple, int]
 def get_stage_for_committee(user, slug, order) -> Stage:
     """The stage `order` of the competition `slug` the user runs, with its competition, or 404; one query.
 
-    judging.rules.get_stage_for_committee asks for the competition, then its stage: two queries (the first one a
+    Asking get_competition_for_committee and then the competition's stage took two queries (the first one a
     DISTINCT over the committee join). A committee seat is unique per (competition, user), so the join here yields
-    at most one row.
+    at most one row. judging.rules.get_stage_for_committee is this lookup.
     """
     if not user.is_authenticated:
         raise Http404
