@@ -1,5 +1,7 @@
 import pytest
+from django.core.cache import cache
 
+from awards.services import shortlists
 from tests import factories as f
 
 
@@ -140,3 +142,17 @@ def ranked(competition, proposal_stage, presentation_stage, agency, other_agency
         )
         entries[key] = score(innovation, total, total)
     return entries
+
+
+@pytest.fixture
+def empty_cache():
+    """The shared cache (public pages, rows, versions) empty before and after the test."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def published(proposal_stage, committee, ranked):
+    """Top 2 of the proposal stage published: A and D listed, B and C not."""
+    return shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee)

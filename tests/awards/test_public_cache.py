@@ -17,18 +17,7 @@ from awards import public_cache
 from awards.models import Award, ShortlistSnapshot, WinnersRelease
 from awards.services import shortlists, winners
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def published(proposal_stage, committee, ranked):
-    """Top 2 of the proposal stage published: A and D listed, B and C not."""
-    return shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee)
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @pytest.fixture

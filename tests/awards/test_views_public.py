@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,18 +8,7 @@ from awards.models import Award, WinnersRelease
 from awards.services import shortlists
 from tests import factories as f
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def published(proposal_stage, committee, ranked):
-    """Top 2 of the proposal stage published: A and D listed, B and C not."""
-    return shortlists.publish_shortlist(stage=proposal_stage, rule="top_n", params={"n": 2}, actor=committee)
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def test_results_page_shows_the_published_list_by_category(client, competition, published):
@@ -177,33 +165,19 @@ def test_results_index_query_count_is_constant(client, db, rows, django_assert_n
 
 
 @pytest.mark.parametrize("rows", [1, 20])
-def test_results_page_query_count_is_constant(
-    client, competition, committee, proposal_stage, score, rows, django_assert_num_queries
+@pytest.mark.parametrize(("page", "queries"), [("competition_results", 3), ("gallery", 5)])
+def test_public_list_query_count_is_constant(
+    client, competition, committee, proposal_stage, score, page, queries, rows, django_assert_num_queries
 ):
     for i in range(rows):
         score(f.InnovationFactory(competition=competition, status="eligible", title=f"Entri Uji {i}"), 50 + i)
     shortlists.publish_shortlist(
         stage=proposal_stage, rule="top_n", params={"n": rows}, actor=committee, confirm_incomplete=True
     )
+    kwargs = {"slug": competition.slug} if page == "competition_results" else {}
 
-    with django_assert_num_queries(3):
-        response = client.get(reverse("awards:competition_results", kwargs={"slug": competition.slug}))
-
-    assert response.content.decode().count("Entri Uji ") == rows
-
-
-@pytest.mark.parametrize("rows", [1, 20])
-def test_gallery_query_count_is_constant(
-    client, competition, committee, proposal_stage, score, rows, django_assert_num_queries
-):
-    for i in range(rows):
-        score(f.InnovationFactory(competition=competition, status="eligible", title=f"Entri Uji {i}"), 50 + i)
-    shortlists.publish_shortlist(
-        stage=proposal_stage, rule="top_n", params={"n": rows}, actor=committee, confirm_incomplete=True
-    )
-
-    with django_assert_num_queries(5):
-        response = client.get(reverse("awards:gallery"))
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(f"awards:{page}", kwargs=kwargs))
 
     assert response.content.decode().count("Entri Uji ") == rows
 
