@@ -32,9 +32,10 @@ def scores_table(stage) -> tuple[list[str], list[list]]:
         .order_by("assignment__innovation__entry_number", "assignment__innovation_id", "assignment__judge_id")
     )
     values = {}
-    for sheet_id, criterion_id, value, scale_max in CriterionScore.objects.filter(sheet__in=sheets).values_list(
-        "sheet_id", "criterion_id", "value", "scale_max"
-    ):
+    # The same sheets by their stage, not an IN list of every sheet's id (17,500 on a national stage).
+    for sheet_id, criterion_id, value, scale_max in CriterionScore.objects.filter(
+        sheet__assignment__stage=stage, sheet__assignment__released_at__isnull=True
+    ).values_list("sheet_id", "criterion_id", "value", "scale_max"):
         values[sheet_id, criterion_id] = (value, scale_max)
     rows = []
     for sheet in sheets:
