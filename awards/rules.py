@@ -39,6 +39,11 @@ def verifiable_certificates():
     ).select_related("competition", "innovation", "stage", "award")
 
 
+def certificates_with_code(code):
+    """The verifiable certificate with this code: codes are issued in upper case, one typed in lower case matches."""
+    return verifiable_certificates().filter(Q(code=code) | Q(code=code.upper()))
+
+
 def may_object(snapshot, at=None) -> bool:
     return snapshot.stage.competition.is_public and snapshot.is_current and snapshot.objections_open(at)
 

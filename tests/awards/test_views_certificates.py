@@ -75,6 +75,14 @@ def test_verify_lookup_redirects_to_the_code(client, eligible, issued):
     assert response.status_code == 302 and response["Location"] == reverse("awards:verify", kwargs={"code": code})
 
 
+def test_verify_page_accepts_the_code_typed_in_lower_case(client, eligible, issued):
+    certificate = issued[eligible.pk]
+
+    response = client.get(reverse("awards:verify", kwargs={"code": certificate.code.lower()}))
+
+    assert response.status_code == 200 and certificate.serial in response.content.decode()
+
+
 def test_verify_unknown_code_is_404(client, db):
     assert client.get(reverse("awards:verify", kwargs={"code": "AAAAAAAAAAAAAAAA"})).status_code == 404
 
