@@ -25,7 +25,7 @@ def scores_table(stage) -> tuple[list[str], list[list]]:
         _("total"),
     ]
     for c in criteria:
-        header += [f"{c.code}", f"{c.code} max", f"{c.code} weight"]
+        header += [c.code, _("%(code)s max") % {"code": c.code}, _("%(code)s weight") % {"code": c.code}]
     sheets = list(
         ScoreSheet.objects.filter(assignment__stage=stage, assignment__released_at__isnull=True)
         .select_related("assignment__innovation", "assignment__judge")

@@ -157,6 +157,7 @@ def test_csv_download_has_raw_scores_and_ranking(client, committee, scored):
     # Rows by entry, then judge: the first is prof_ani's sheet of a, with the values typed, as typed.
     first = dict(zip(scores[0], scores[1], strict=True))
     assert (first["c1"], first["c2"]) == ("80.00", "40.00")
+    assert (first["c1 maks"], first["c1 bobot"]) == ("100.00", "10.00")  # headers in the default language
     ranking = list(csv.reader(io.StringIO(client.get(url("export_ranking_csv", stage)).content.decode())))
     assert [row[2] for row in ranking[1:]] == [str(a.pk), str(b.pk)]
     assert ranking[1][4] == "70.0000"
