@@ -13,7 +13,8 @@ from django.utils import translation
 
 # Parsed stylesheets and their font configurations, per thread (Pango's font map is not thread-safe; runserver
 # renders eager tasks in threads). Parsing the CSS and loading fontconfig took about a fifth of every certificate;
-# the worker parent fills this before it forks (warm_up), so its prefork children share it copy-on-write.
+# the worker parent fills this before it forks (certificates.warm_up_renderer), so its prefork children share it
+# copy-on-write.
 _local = threading.local()
 
 
@@ -67,15 +68,3 @@ def render_pdf(template_name: str, context: dict, stylesheet: str) -> bytes:
         html = render_to_string(template_name, context)
     css, font_config = _stylesheet(stylesheet)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css], font_config=font_config)
-
-
-def warm_up(stylesheet: str, sample_html: str) -> None:
-    """Import WeasyPrint, parse `stylesheet` and lay out `sample_html` once, loading Pango, fontconfig and the fonts.
-
-    Called in a worker's parent process before it forks its pool: the children then share all of it instead of
-    each loading its own copy on its first task.
-    """
-    from weasyprint import HTML
-
-    css, font_config = _stylesheet(stylesheet)
-    HTML(string=sample_html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css], font_config=font_config)
