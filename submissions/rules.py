@@ -109,12 +109,18 @@ def is_member_of(user, agency_id) -> bool:
     return user.is_authenticated and user.agency_memberships.filter(agency_id=agency_id).exists()
 
 
-def can_edit(user, innovation) -> bool:
-    return innovation.status in EDITABLE and is_member_of(user, innovation.agency_id)
+def can_edit(user, innovation, *, member=None) -> bool:
+    """`member`: is_member_of(user, innovation.agency_id) when the caller already asked it (None: ask)."""
+    if innovation.status not in EDITABLE:
+        return False
+    return is_member_of(user, innovation.agency_id) if member is None else member
 
 
-def can_withdraw(user, innovation, at=None) -> bool:
-    if innovation.status not in WITHDRAWABLE or not is_member_of(user, innovation.agency_id):
+def can_withdraw(user, innovation, at=None, *, member=None) -> bool:
+    """`member` as for can_edit."""
+    if innovation.status not in WITHDRAWABLE:
+        return False
+    if not (is_member_of(user, innovation.agency_id) if member is None else member):
         return False
     screening = innovation.competition.stages.filter(kind=StageKind.SCREENING).order_by("order").first()
     return not (screening and screening.closes_at and (at or timezone.now()) >= screening.closes_at)

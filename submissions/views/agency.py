@@ -169,6 +169,7 @@ def innovation_detail(request, pk):
         ),
     )
     answers = innovation.answers.select_related("question").order_by("question__order")
+    member = rules.is_member_of(request.user, innovation.agency_id)  # asked once for the three uses below
     return render(
         request,
         "submissions/innovation_detail.html",
@@ -180,9 +181,9 @@ def innovation_detail(request, pk):
             "next_action": timeline.next_action(innovation),
             "endorsements": innovation.endorsements.select_related("decided_by"),
             "screenings": innovation.screenings.all(),
-            "is_member": rules.is_member_of(request.user, innovation.agency_id),
-            "can_edit": rules.can_edit(request.user, innovation),
-            "can_withdraw": rules.can_withdraw(request.user, innovation),
+            "is_member": member,
+            "can_edit": rules.can_edit(request.user, innovation, member=member),
+            "can_withdraw": rules.can_withdraw(request.user, innovation, member=member),
             "can_endorse": rules.can_endorse(request.user, innovation)
             and innovation.status == InnovationStatus.SUBMITTED,
             "can_screen": rules.can_screen(request.user, innovation),

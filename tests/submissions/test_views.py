@@ -292,3 +292,37 @@ def test_returned_entry_after_screening_closed_is_not_told_to_resubmit(db):
         closes_at=timezone.now() - datetime.timedelta(days=2),
     )
     assert "tidak dapat diajukan kembali" in str(next_action(innovation))
+
+
+def test_detail_offers_the_members_actions_asking_membership_once(client, agency_member, submitted, committee):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def membership_queries(context):
+        return [
+            q["sql"]
+            for q in context.captured_queries
+            if q["sql"].startswith('SELECT 1 AS "a" FROM "submissions_agencymembership"')
+        ]
+
+    client.force_login(agency_member)
+    with CaptureQueriesContext(connection) as context:
+        html = client.get(reverse("submissions:innovation", args=[submitted.pk])).content.decode()
+    assert reverse("submissions:receipt", args=[submitted.pk]) in html
+    assert reverse("submissions:withdraw", args=[submitted.pk]) in html
+    assert reverse("submissions:edit", args=[submitted.pk]) not in html
+    assert len(membership_queries(context)) == 1
+
+    draft = f.InnovationFactory(
+        competition=submitted.competition, group=submitted.group, category=submitted.category, agency=submitted.agency
+    )
+    with CaptureQueriesContext(connection) as context:
+        html = client.get(reverse("submissions:innovation", args=[draft.pk])).content.decode()
+    assert reverse("submissions:edit", args=[draft.pk]) in html
+    assert reverse("submissions:withdraw", args=[draft.pk]) not in html
+    assert len(membership_queries(context)) == 1
+
+    client.force_login(committee)  # sees the entry, but neither its receipt nor its member actions
+    html = client.get(reverse("submissions:innovation", args=[submitted.pk])).content.decode()
+    assert reverse("submissions:receipt", args=[submitted.pk]) not in html
+    assert reverse("submissions:withdraw", args=[submitted.pk]) not in html
