@@ -44,8 +44,9 @@ def test_sheet_for_non_judges_is_404_or_login(client, setup, who, request):
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
     response = client.get(reverse("judging:sheet", args=[assignment.pk]))
-    assert response.status_code in (302, 404)
-    if who != "anonymous":
+    if who == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    else:
         assert response.status_code == 404
 
 
