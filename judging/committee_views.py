@@ -25,7 +25,7 @@ from judging.forms import (
     PanelMemberForm,
     ReasonForm,
 )
-from judging.models import Assignment, PanelMember, ScoreSheet, SheetEvent
+from judging.models import Assignment, Criterion, PanelMember, ScoreSheet, SheetEvent
 from judging.ranking import TIE_BREAK_ORDER, judge_totals, rank_stage
 from kovablik import caching
 from kovablik.compiled import bind
@@ -50,7 +50,9 @@ def rubric(request, slug, order):
     stage = rules.get_stage_for_committee(request.user, slug, order)
     locked = services.rubric_locked(stage)
     copy_form = CopyRubricForm(stages=rules.committee_stages(request.user).exclude(pk=stage.pk).order_by("pk"))
-    formset = CriterionFormSet(instance=stage, prefix="criteria")
+    # The levels of every criterion in one query: each form shows its criterion's levels (CriterionForm).
+    with_levels = Criterion.objects.prefetch_related("levels")
+    formset = CriterionFormSet(instance=stage, prefix="criteria", queryset=with_levels)
     if request.method == "POST" and not locked:
         try:
             if "preset" in request.POST:
@@ -66,7 +68,7 @@ def rubric(request, slug, order):
                     messages.success(request, _("Rubric copied."))
                     return redirect("judging:rubric", slug=slug, order=order)
             else:
-                formset = CriterionFormSet(request.POST, instance=stage, prefix="criteria")
+                formset = CriterionFormSet(request.POST, instance=stage, prefix="criteria", queryset=with_levels)
                 if formset.is_valid():
                     services.save_rubric(stage=stage, formset=formset, actor=request.user)
                     messages.success(request, _("Rubric saved."))
@@ -84,7 +86,7 @@ def rubric(request, slug, order):
             "formset": formset,
             "copy_form": copy_form,
             "locked": locked,
-            "criteria": stage.criteria.prefetch_related("levels").order_by("order"),
+            "criteria": stage.criteria.order_by("order"),
         },
     )
 
