@@ -66,11 +66,33 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+def make_backup(tmp_path) -> Path:
+    archive = tmp_path / "cadangan.tar.gz"
+    call_command("backup", "--output", str(archive), stdout=io.StringIO())
+    return archive
+
+
+def lose_everything(media):
+    """Every row and every stored file gone, as on a dead server."""
+    call_command("flush", "--noinput", verbosity=0)
+    for path in media.rglob("*"):
+        if path.is_file():
+            path.unlink()
+
+
+def rewrite_archive(source: Path, target: Path, change):
+    """Copy the archive, each member's bytes passed through change(name, data)."""
+    with tarfile.open(source) as original, tarfile.open(target, "w:gz") as copy:
+        for member in original.getmembers():
+            data = change(member.name, original.extractfile(member).read())
+            member.size = len(data)
+            copy.addfile(member, io.BytesIO(data))
+
+
 def test_backup_archive_lists_every_row_and_file_with_checksums(transactional_db, media, tmp_path):
     make_portal_data()
-    archive = tmp_path / "cadangan.tar.gz"
 
-    call_command("backup", "--output", str(archive), stdout=io.StringIO())
+    archive = make_backup(tmp_path)
 
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
@@ -88,13 +110,8 @@ def test_backup_restore_round_trip_exact(transactional_db, media, tmp_path):
     make_portal_data()
     rows_before = snapshot_tables()
     files_before = file_checksums(media)
-    archive = tmp_path / "cadangan.tar.gz"
-    call_command("backup", "--output", str(archive), stdout=io.StringIO())
-    # Lose everything, as a dead server would.
-    call_command("flush", "--noinput", verbosity=0)
-    for path in media.rglob("*"):
-        if path.is_file():
-            path.unlink()
+    archive = make_backup(tmp_path)
+    lose_everything(media)
 
     call_command("restore", str(archive), stdout=io.StringIO())
 
@@ -105,8 +122,7 @@ def test_backup_restore_round_trip_exact(transactional_db, media, tmp_path):
 
 def test_restore_refuses_non_empty_database_without_force(transactional_db, media, tmp_path):
     make_portal_data()
-    archive = tmp_path / "cadangan.tar.gz"
-    call_command("backup", "--output", str(archive), stdout=io.StringIO())
+    archive = make_backup(tmp_path)
     f.UserFactory(username="baru_setelah_cadangan")
 
     with pytest.raises(CommandError, match="not empty"):
@@ -121,20 +137,13 @@ def test_restore_refuses_non_empty_database_without_force(transactional_db, medi
 
 def test_restore_refuses_tampered_archive_and_writes_nothing(transactional_db, media, tmp_path):
     make_portal_data()
-    archive = tmp_path / "cadangan.tar.gz"
-    call_command("backup", "--output", str(archive), stdout=io.StringIO())
     tampered = tmp_path / "diubah.tar.gz"
-    with tarfile.open(archive) as source, tarfile.open(tampered, "w:gz") as target:
-        for member in source.getmembers():
-            data = source.extractfile(member).read()
-            if member.name.endswith("sertifikat.pdf"):
-                data = data.replace(b"sertifikat", b"palsu-sert")
-            member.size = len(data)
-            target.addfile(member, io.BytesIO(data))
-    call_command("flush", "--noinput", verbosity=0)
-    for path in media.rglob("*"):
-        if path.is_file():
-            path.unlink()
+
+    def forge_certificate(name, data):
+        return data.replace(b"sertifikat", b"palsu-sert") if name.endswith("sertifikat.pdf") else data
+
+    rewrite_archive(make_backup(tmp_path), tampered, forge_certificate)
+    lose_everything(media)
 
     with pytest.raises(CommandError, match="checksum mismatch"):
         call_command("restore", str(tampered), stdout=io.StringIO())
@@ -146,18 +155,16 @@ def test_restore_refuses_tampered_archive_and_writes_nothing(transactional_db, m
 
 
 def test_restore_refuses_backup_of_other_migrations(transactional_db, media, tmp_path):
-    archive = tmp_path / "cadangan.tar.gz"
-    call_command("backup", "--output", str(archive), stdout=io.StringIO())
     other = tmp_path / "versi-lain.tar.gz"
-    with tarfile.open(archive) as source, tarfile.open(other, "w:gz") as target:
-        for member in source.getmembers():
-            data = source.extractfile(member).read()
-            if member.name == "manifest.json":
-                manifest = json.loads(data)
-                manifest["migrations"].append("judging.9999_from_the_future")
-                data = json.dumps(manifest).encode()
-                member.size = len(data)
-            target.addfile(member, io.BytesIO(data))
+
+    def add_future_migration(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["migrations"].append("judging.9999_from_the_future")
+        return json.dumps(manifest).encode()
+
+    rewrite_archive(make_backup(tmp_path), other, add_future_migration)
 
     with pytest.raises(CommandError, match="other migrations"):
         call_command("restore", str(other), "--force", stdout=io.StringIO())
