@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -304,3 +305,29 @@ def test_rerun_keeps_manual_assignments(proposal_stage, panel):
     services.assign_manually(stage=proposal_stage, judge=chosen, innovation=innovation, actor=panel[0])
     services.auto_assign(stage=proposal_stage, actor=panel[0])
     assert judges_of(proposal_stage, innovation) == {chosen.pk}
+
+
+def test_auto_assign_query_count_is_the_same_with_2_and_8_innovations(proposal_stage, panel):
+    counts = []
+    for n in (2, 8):
+        Assignment.objects.filter(stage=proposal_stage).delete()
+        make_entries(proposal_stage, n - proposal_stage.entries.count())
+        with CaptureQueriesContext(connection) as captured:
+            services.auto_assign(stage=proposal_stage, actor=panel[0])
+        counts.append(len(captured))
+        assert active(proposal_stage).count() == 2 * n
+    assert counts[0] == counts[1]
+
+
+def test_auto_assign_restores_a_released_pair_in_place(proposal_stage, panel, committee):
+    proposal_stage.judges_per_innovation = 4
+    proposal_stage.save()
+    (innovation,) = make_entries(proposal_stage, 1)
+    services.auto_assign(stage=proposal_stage, actor=panel[0])
+    assignment = active(proposal_stage).get(judge=panel[3])
+    services.release_assignment(assignment=assignment, reason="Salah pilih", actor=committee)
+    result = services.auto_assign(stage=proposal_stage, actor=committee)
+    assert result.created == 4  # the unstarted three are made anew, the released pair restored
+    restored = Assignment.objects.get(stage=proposal_stage, judge=panel[3])  # the same row, active again
+    assert (restored.pk, restored.released_at, restored.assigned_by) == (assignment.pk, None, committee)
+    assert judges_of(proposal_stage, innovation) == {j.pk for j in panel}
