@@ -82,8 +82,13 @@ def test_required_section_must_be_filled(member_client, complete, questions):
 
 
 def test_optional_section_may_stay_empty(member_client, complete, questions):
-    response = post(member_client, complete, form_data(complete, questions))
+    optional = questions[2]
+    assert not optional.required
+    response = post(member_client, complete, form_data(complete, questions, **{f"answer_{optional.pk}": ""}))
     assert response.status_code == 302
+    complete.refresh_from_db()
+    assert complete.status == "submitted"
+    assert not complete.answers.filter(question=optional).exclude(text="").exists()
 
 
 def test_declaration_is_required(member_client, complete, questions):
