@@ -107,6 +107,9 @@ def auto_assign(*, stage, actor, keep_all: bool = False) -> AssignmentResult:
             if (judge_id, innovation_id) not in released
         ],
         batch_size=1000,
+        # A committee member may assign the same pair by hand while this runs (assign_manually takes no stage
+        # lock): that row already says what the plan wanted, so it is kept rather than failing the whole run.
+        ignore_conflicts=True,
     )
     created = len(pairs)
     by_id = {i.pk: i for i in innovations}

@@ -331,3 +331,22 @@ def test_auto_assign_restores_a_released_pair_in_place(proposal_stage, panel, co
     restored = Assignment.objects.get(stage=proposal_stage, judge=panel[3])  # the same row, active again
     assert (restored.pk, restored.released_at, restored.assigned_by) == (assignment.pk, None, committee)
     assert judges_of(proposal_stage, innovation) == {j.pk for j in panel}
+
+
+def test_auto_assign_keeps_a_pair_assigned_by_hand_meanwhile(proposal_stage, panel, monkeypatch):
+    """assign_manually may add a planned pair between the plan and the insert: the run completes, one row per pair."""
+    from judging.services import panels as panel_services
+
+    (innovation,) = make_entries(proposal_stage, 1)
+    real_plan = panel_services.plan_assignment
+
+    def plan_then_assigned_by_hand(*args, **kwargs):
+        plan = real_plan(*args, **kwargs)
+        judge_id = plan.new[innovation.pk][0]
+        Assignment.objects.create(stage=proposal_stage, judge_id=judge_id, innovation=innovation, is_manual=True)
+        return plan
+
+    monkeypatch.setattr(panel_services, "plan_assignment", plan_then_assigned_by_hand)
+    services.auto_assign(stage=proposal_stage, actor=panel[0])
+    assert active(proposal_stage).filter(innovation=innovation).count() == proposal_stage.judges_per_innovation
+    assert active(proposal_stage).filter(innovation=innovation, is_manual=True).count() == 1
