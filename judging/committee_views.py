@@ -236,8 +236,11 @@ def progress(request, slug, order):
         sent = services.send_reminders(stage=stage, actor=request.user, base_url=_base_url(request))
         messages.success(request, _("Reminders sent to %(count)s judge(s).") % {"count": sent})
         return redirect("judging:progress", slug=slug, order=order)
-    cells, members, innovations = queries.progress_matrix(stage)
+    innovations = queries.stage_innovations(stage).select_related("agency").order_by("entry_number", "pk")
     page = Paginator(innovations, PAGE_SIZE).get_page(request.GET.get("page"))
+    cells = queries.progress_cells(stage, [innovation.pk for innovation in page.object_list])
+    members = list(queries.active_panel(stage).order_by("judge__last_name", "judge__first_name", "judge__username"))
+    submitted, total = queries.progress_totals(stage)
     rows = []
     for innovation in page.object_list:
         row = []
@@ -246,7 +249,6 @@ def progress(request, slug, order):
             sheet = getattr(a, "sheet", None) if a else None
             row.append({"assignment": a, "sheet": sheet, "scored": a.scored if a else 0})
         rows.append((innovation, row))
-    submitted = sum(1 for a in cells.values() if getattr(a, "sheet", None) and a.sheet.status == "submitted")
     return render(
         request,
         "judging/committee/progress.html",
@@ -257,7 +259,7 @@ def progress(request, slug, order):
             "rows": rows,
             "page": page,
             "submitted": submitted,
-            "total": len(cells),
+            "total": total,
         },
     )
 

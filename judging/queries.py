@@ -280,18 +280,27 @@ def rubric(stage) -> list[Criterion]:
     return criteria
 
 
-def progress_matrix(stage):
-    """Judges x innovations: {(judge id, innovation id): assignment with sheet}, judges, innovations."""
-    assignments = list(
+def progress_cells(stage, innovation_ids) -> dict:
+    """{(judge id, innovation id): active assignment with its sheet and `scored` criteria} for some innovations.
+
+    Only the innovations a page shows: a national stage has 17,500 assignments, and loading them all with their
+    score counts took most of a second to show 100 rows.
+    """
+    assignments = (
         active_assignments(stage)
+        .filter(innovation_id__in=list(innovation_ids))
         .select_related("sheet")
         .annotate(scored=Count("sheet__scores"))
-        .order_by("innovation_id", "judge_id")
     )
-    cells = {(a.judge_id, a.innovation_id): a for a in assignments}
-    panel = list(active_panel(stage).order_by("judge__last_name", "judge__first_name", "judge__username"))
-    innovations = list(stage_innovations(stage).select_related("agency").order_by("entry_number", "pk"))
-    return cells, panel, innovations
+    return {(a.judge_id, a.innovation_id): a for a in assignments}
+
+
+def progress_totals(stage) -> tuple[int, int]:
+    """(submitted sheets, active assignments) of the whole stage, in one aggregate query."""
+    totals = active_assignments(stage).aggregate(
+        total=Count("pk"), submitted=Count("pk", filter=Q(sheet__status=SheetStatus.SUBMITTED))
+    )
+    return totals["submitted"], totals["total"]
 
 
 def open_sheet_judges_qs():

@@ -219,7 +219,7 @@ def test_progress_matrix_query_count_is_constant(client, committee, proposal_sta
     client.force_login(committee)
     for n in (1, 19):
         _grow(proposal_stage, judges, n)
-        with django_assert_num_queries(7):  # the stage with its competition in one lookup
+        with django_assert_num_queries(9):  # the stage with its competition in one lookup
             client.get(url("progress", proposal_stage))
 
 
@@ -305,3 +305,23 @@ def test_rubric_forged_form_count_is_capped(client, committee, proposal_stage):
     assert response.context["formset"].non_form_errors()  # "submit at most N forms", shown above the form
     assert response.content.decode().count('name="criteria-999-name"') == 0
     assert not proposal_stage.criteria.exists()
+
+
+def test_progress_counts_the_whole_stage_and_shows_each_page_its_own_cells(client, committee, proposal_stage):
+    """Cells are loaded for the page's innovations only; the submitted / total line counts the whole stage."""
+    make_rubric(proposal_stage, [(1, 10)])
+    judge = f.PanelMemberFactory(stage=proposal_stage, judge=f.UserFactory()).judge
+    innovations = make_entries(proposal_stage, 101)
+    for innovation in innovations:
+        f.AssignmentFactory(stage=proposal_stage, judge=judge, innovation=innovation)
+    score(proposal_stage, judge, innovations[0], [5])
+    score(proposal_stage, judge, innovations[100], [7])
+    client.force_login(committee)
+    first = client.get(url("progress", proposal_stage)).content.decode()
+    second = client.get(url("progress", proposal_stage), {"page": 2}).content.decode()
+    assert "2 dari 101 lembar terkirim." in first and "2 dari 101 lembar terkirim." in second
+    assert (first.count('<tr><th scope="row">'), second.count('<tr><th scope="row">')) == (100, 1)
+    # Each submitted sheet shows once, on the page of its innovation.
+    cells = [page.count('<td class="cell-submitted">') for page in (first, second)]
+    assert sum(cells) == 2
+    assert ("50,0000" in first) + ("50,0000" in second) == 1 and ("70,0000" in first) + ("70,0000" in second) == 1
